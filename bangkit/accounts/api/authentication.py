@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from bangkit.accounts.models import ApiToken, hash_token
+
+
+class PersonalTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer bkt_...` with a personal token created in the profile page."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].decode().lower() != self.keyword.lower():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Header Authorization tidak valid."))
+        raw = header[1].decode(errors="replace")
+        token = (
+            ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+            if raw.startswith(ApiToken.PREFIX)
+            else None
+        )
+        if token is None or not token.is_usable or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Token tidak valid, sudah dicabut atau kedaluwarsa."))
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword

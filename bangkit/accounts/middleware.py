@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Pages a user who still has to enrol a second factor may reach.
+_MFA_ENROLMENT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health/")
+
+
+def user_must_enrol_mfa(user: object) -> bool:
+    """True for a signed-in user whose roles require MFA and who has not set up an authenticator app."""
+    required = set(settings.BANGKIT_MFA_REQUIRED_ROLES)
+    if not getattr(user, "is_authenticated", False) or not required:
+        return False
+    must = bool(user.roles() & required) or user.is_superuser  # type: ignore[attr-defined]
+    return must and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class RequireMfaMiddleware:
+    """Sends users of MFA-required roles to the authenticator set-up page until they have enrolled."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if not path.startswith(_MFA_ENROLMENT_PREFIXES) and user_must_enrol_mfa(request.user):
+            if path.startswith("/api/"):
+                return HttpResponse(status=403)
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

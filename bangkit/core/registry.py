@@ -1,0 +1,45 @@
+"""What each app contributes to the shared shell: menu entries and home-page counters.
+
+Apps register in their AppConfig.ready(); the shell shows an entry only to users holding its permission, and
+counts only records inside their jurisdictions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str | Promise
+    url_name: str
+    permission: str
+    group: str | Promise
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class HomeCounter:
+    label: str | Promise
+    model: type[models.Model]
+    url_name: str
+
+
+@dataclass
+class ShellRegistry:
+    menu: list[MenuEntry] = field(default_factory=list)
+    counters: list[HomeCounter] = field(default_factory=list)
+
+    def add_menu(self, entry: MenuEntry) -> None:
+        if entry not in self.menu:
+            self.menu.append(entry)
+
+    def add_counter(self, counter: HomeCounter) -> None:
+        if counter not in self.counters:
+            self.counters.append(counter)
+
+
+shell = ShellRegistry()

@@ -1,0 +1,59 @@
+"""Jurisdiction scoping, in one place.
+
+Every scoped read and write — base views, API viewsets, form choices, selectors, exports, tasks — narrows its
+queryset with `restrict(user, action)`. A jurisdiction grant on a region covers that region and every region under
+it; because region keys are dotted codes, "under" is a prefix test on the record's own column.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+ALL_REGIONS = "*"
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ScopedUser(Protocol):
+    is_authenticated: bool
+    is_active: bool
+    is_superuser: bool
+
+    def jurisdiction_codes(self, permission: str) -> frozenset[str]: ...
+
+
+def permission_name(model: type[models.Model], action: str) -> str:
+    """`registry.view_person` for (Person, "view"): the name a role must hold to take `action` on `model`."""
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def region_q(path: str, codes: frozenset[str] | set[str] | list[str]) -> Q:
+    """Records whose region at `path` lies inside any of `codes`. `path__code` is the FK column itself (no join)."""
+    condition = Q(pk__in=[])
+    for code in sorted(codes):
+        condition |= Q(**{f"{path}__code": code}) | Q(**{f"{path}__code__startswith": f"{code}."})
+    return condition
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
+    def restrict(self, user: ScopedUser | AnonymousUser | Any, action: str = "view") -> ScopedQuerySet[_M]:
+        """Only the records `user` may take `action` on; nothing for anonymous or inactive users."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        codes = user.jurisdiction_codes(permission_name(self.model, action))
+        if not codes:
+            return self.none()
+        if ALL_REGIONS in codes:
+            return self
+        path: str | None = getattr(self.model, "scope_region_path", None)
+        if path is None:
+            return self
+        return self.filter(region_q(path, codes))

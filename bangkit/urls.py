@@ -1,0 +1,24 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from bangkit.core import views as core_views
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("regions/", include("bangkit.regions.api.urls")),
+    path("", include("bangkit.accounts.api.urls")),
+    path("", include("bangkit.audit.api.urls")),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("regions/", include("bangkit.regions.urls")),
+    path("admin/", include("bangkit.accounts.urls")),
+    path("audit/", include("bangkit.audit.urls")),
+    path("api/v1/", include(api_v1)),
+]
+
