@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "bangkit.accounts"
     label = "accounts"
+    verbose_name = _("Akun dan organisasi")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from bangkit.accounts.models import Organisation, User
+        from bangkit.core.registry import HomeCounter, MenuEntry, shell
+
+        group = _("Administrasi")
+        shell.add_menu(MenuEntry(_("Organisasi"), "accounts:organisation_list", "accounts.view_organisation", group, "building"))
+        shell.add_menu(MenuEntry(_("Pengguna"), "accounts:user_list", "accounts.view_user", group, "people"))
+        shell.add_counter(HomeCounter(_("Organisasi"), Organisation, "accounts:organisation_list"))
+        shell.add_counter(HomeCounter(_("Pengguna"), User, "accounts:user_list"))

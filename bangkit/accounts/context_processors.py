@@ -1,18 +1,19 @@
 from __future__ import annotations
 
-from itertools import groupby
 from typing import Any
 
 from django.http import HttpRequest
 
-from bangkit.core.registry import shell
+from bangkit.core.registry import MenuEntry, shell
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Menu groups holding only the entries this user's roles allow."""
+    """Menu groups holding only the entries this user's roles allow, in registration order."""
     user = request.user
     if not user.is_authenticated:
         return {"nav_groups": []}
-    entries = [entry for entry in shell.menu if user.has_perm(entry.permission)]
-    groups = [(group, list(items)) for group, items in groupby(entries, key=lambda entry: entry.group)]
-    return {"nav_groups": groups}
+    groups: dict[str, tuple[Any, list[MenuEntry]]] = {}
+    for entry in shell.menu:
+        if user.has_perm(entry.permission):
+            groups.setdefault(str(entry.group), (entry.group, []))[1].append(entry)
+    return {"nav_groups": list(groups.values())}

@@ -4,9 +4,10 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,9 @@ class Organisation(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:organisation_detail", args=[self.pk])
+
 
 class UserQuerySet(ScopedQuerySet["User"]):
     pass
@@ -66,8 +70,12 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
-    """A person who works in Bangkit. Users are placed by their organisation's region."""
+class User(AbstractBaseUser):
+    """A person who works in Bangkit. Users are placed by their organisation's region.
+
+    What a user may do comes only from role grants (accounts/roles.py), never from Django's per-user
+    permission tables, so `has_perm` needs no query beyond the user's grants.
+    """
 
     scope_region_path = "organisation__region"
 
@@ -82,6 +90,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("aktif"), default=True)
     is_staff = models.BooleanField(_("staf admin Django"), default=False)
+    is_superuser = models.BooleanField(
+        _("superuser"), default=False, help_text=_("Semua izin di seluruh Indonesia; hanya untuk pemeliharaan sistem.")
+    )
     date_joined = models.DateTimeField(_("terdaftar"), default=timezone.now)
 
     objects = UserManager()
@@ -102,6 +113,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:user_detail", args=[self.pk])
 
     def active_grants(self) -> list[Grant]:
         """Grants in force today; cached on the instance for the length of one request."""
@@ -127,6 +141,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles() & set(roles))
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """Whether a grant anywhere gives `perm`; whether a record lies inside is `restrict`'s question."""
+        if not self.is_active:
+            return False
+        return self.is_superuser or bool(self.jurisdiction_codes(perm))
+
+    def has_perms(self, perm_list: Any, obj: object = None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_active and self.is_superuser
 
 
 class Grant(TimeStampedModel):
@@ -155,7 +181,7 @@ class Grant(TimeStampedModel):
     class Meta:
         verbose_name = _("hak akses")
         verbose_name_plural = _("hak akses")
-        ordering = ["user", "role"]
+        ordering = ["user_id", "role"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "region"], name="grant_unique_role_region", nulls_distinct=False

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from bangkit.core.exceptions import ServiceError
+from bangkit.core.generic import expose
 from bangkit.core.scoping import permission_name
 
 ACTION_FOR_METHOD = {
@@ -77,7 +78,15 @@ class ScopedModelPermission(permissions.BasePermission):
         return request.user.has_perm(permission_name(model, action))
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
+class _ExposesModel:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        queryset = cls.__dict__.get("queryset")
+        if queryset is not None:
+            expose(queryset.model)
+
+
+class ScopedModelViewSet(_ExposesModel, viewsets.ModelViewSet):
     """A model API whose every read and write is narrowed to the user's jurisdictions.
 
     Subclasses set `queryset` (a ScopedQuerySet), `serializer_class` and `filterset_class`. Records outside the
@@ -110,7 +119,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         self._save_within_scope(serializer, "change")
 
 
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class ScopedReadOnlyViewSet(_ExposesModel, viewsets.ReadOnlyModelViewSet):
     permission_classes: ClassVar[list[type[permissions.BasePermission]]] = [  # type: ignore[misc]
         permissions.IsAuthenticated,
         ScopedModelPermission,

@@ -42,13 +42,19 @@ def region_q(path: str, codes: frozenset[str] | set[str] | list[str]) -> Q:
 
 
 class ScopedQuerySet(models.QuerySet[_M]):
-    def restrict(self, user: ScopedUser | AnonymousUser | Any, action: str = "view") -> ScopedQuerySet[_M]:
-        """Only the records `user` may take `action` on; nothing for anonymous or inactive users."""
+    def restrict(
+        self, user: ScopedUser | AnonymousUser | Any, action: str = "view", *, permission: str | None = None
+    ) -> ScopedQuerySet[_M]:
+        """Only the records `user` may take `action` on; nothing for anonymous or inactive users.
+
+        `permission` replaces the model's own permission when the question is another one, e.g. the
+        organisations in which the user may add users (`accounts.add_user`).
+        """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self
-        codes = user.jurisdiction_codes(permission_name(self.model, action))
+        codes = user.jurisdiction_codes(permission or permission_name(self.model, action))
         if not codes:
             return self.none()
         if ALL_REGIONS in codes:

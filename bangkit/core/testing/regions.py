@@ -16,6 +16,8 @@ SEED_REGIONS: list[tuple[str, str]] = [
     ("32.12.04", "Cikedung"),
     ("32.12.04.2013", "Mundakjaya"),
     ("35", "Jawa Timur"),
+    ("31", "DKI Jakarta"),
+    ("31.71", "Kota Administrasi Jakarta Pusat"),
 ]
 
 

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from bangkit.accounts.models import ApiToken, Grant, Organisation, User
+from bangkit.regions.models import Region
+
+
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    region = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.all(),
+        error_messages={"does_not_exist": _("Kode wilayah {value} tidak dikenal.")},
+    )
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "short_name", "kind", "region", "region_name", "address", "is_active"]
+
+
+class GrantSerializer(serializers.ModelSerializer[Grant]):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Grant
+        fields = ["id", "role", "region", "valid_from", "valid_until"]
+
+
+class UserSerializer(serializers.ModelSerializer[User]):
+    grants = GrantSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "organisation", "language", "is_active", "grants"]
+
+
+class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
+    key = serializers.SerializerMethodField(help_text=_("Hanya dikembalikan sekali, saat token dibuat."))
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "hint", "created_at", "expires_at", "last_used_at", "revoked_at", "key"]
+        read_only_fields = ["hint", "created_at", "last_used_at", "revoked_at"]
+
+    def get_key(self, obj: Any) -> str | None:
+        return self.context.get("raw_key")

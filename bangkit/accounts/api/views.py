@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bangkit.accounts import services
+from bangkit.accounts.api.serializers import ApiTokenSerializer, OrganisationSerializer, UserSerializer
+from bangkit.accounts.filtersets import OrganisationFilterSet, UserFilterSet
+from bangkit.accounts.models import ApiToken, Organisation, User
+from bangkit.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
+
+
+class OrganisationViewSet(ScopedModelViewSet):
+    queryset = Organisation.objects.select_related("region").order_by("name")
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.organisation_save(
+            actor=self.request.user, organisation=Organisation(**serializer.validated_data)
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        organisation = serializer.instance
+        for field, value in serializer.validated_data.items():
+            setattr(organisation, field, value)
+        services.organisation_save(actor=self.request.user, organisation=organisation)
+
+
+class UserViewSet(ScopedReadOnlyViewSet):
+    queryset = User.objects.prefetch_related("grants__region").order_by("full_name")
+    serializer_class = UserSerializer
+    filterset_class = UserFilterSet
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[ApiToken]
+):
+    """The caller's own personal tokens: create (the key is returned once), list, revoke (DELETE)."""
+
+    serializer_class = ApiTokenSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[ApiToken]:
+        return ApiToken.objects.filter(user=self.request.user).order_by("-created_at")  # type: ignore[misc]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, raw = services.api_token_create(user=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        body = ApiTokenSerializer(token, context={"raw_key": raw}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: ApiToken) -> None:
+        services.api_token_revoke(user=self.request.user, token_id=instance.pk)  # type: ignore[arg-type]

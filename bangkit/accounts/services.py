@@ -1,0 +1,95 @@
+"""Writes for organisations, users, grants and API tokens. Each takes the acting user and checks jurisdiction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bangkit.accounts.models import ApiToken, Grant, Organisation, User, hash_token
+from bangkit.core.exceptions import OutOfJurisdiction, ServiceError
+from bangkit.core.scoping import ALL_REGIONS, permission_name
+from bangkit.regions.models import Region
+
+
+def _require_region_in_scope(*, actor: User, permission: str, region: Region | None, field: str) -> None:
+    codes = actor.jurisdiction_codes(permission)
+    if actor.is_superuser or ALL_REGIONS in codes:
+        return
+    if region is None:
+        raise OutOfJurisdiction(_("Hanya pengguna tingkat nasional yang dapat memilih seluruh Indonesia."), field=field)
+    if not any(region.code == code or region.code.startswith(code + ".") for code in codes):
+        raise OutOfJurisdiction(_("Wilayah ini di luar yurisdiksi Anda."), field=field)
+
+
+def organisation_save(*, actor: User, organisation: Organisation) -> Organisation:
+    action = "change" if organisation.pk else "add"
+    _require_region_in_scope(
+        actor=actor, permission=permission_name(Organisation, action), region=organisation.region, field="region"
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def user_save(*, actor: User, user: User, password: str | None = None) -> User:
+    action = "change" if user.pk else "add"
+    organisation = user.organisation
+    _require_region_in_scope(
+        actor=actor,
+        permission=permission_name(User, action),
+        region=organisation.region if organisation else None,
+        field="organisation",
+    )
+    user.email = user.email.lower()
+    if password:
+        user.set_password(password)
+    elif not user.pk:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def grant_create(
+    *, actor: User, user: User, role: str, region: Region | None, valid_until: date | None = None
+) -> Grant:
+    if actor.pk == user.pk and not actor.is_superuser:
+        raise ServiceError(_("Anda tidak dapat memberi hak akses kepada diri sendiri."), field="role")
+    _require_region_in_scope(actor=actor, permission=permission_name(Grant, "add"), region=region, field="region")
+    grant = Grant(user=user, role=role, region=region, valid_until=valid_until, granted_by=actor)
+    grant.full_clean()
+    grant.save()
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, actor: User, grant: Grant) -> None:
+    if actor.pk == grant.user_id and not actor.is_superuser:
+        raise ServiceError(_("Anda tidak dapat mencabut hak akses Anda sendiri."))
+    _require_region_in_scope(
+        actor=actor, permission=permission_name(Grant, "delete"), region=grant.region, field="region"
+    )
+    grant.delete()
+
+
+def api_token_create(*, user: User, name: str, expires_at: Any = None) -> tuple[ApiToken, str]:
+    """Returns the token and its raw key; the raw key is never stored and cannot be shown again."""
+    raw = ApiToken.new_raw_key()
+    token = ApiToken(user=user, name=name, key_hash=hash_token(raw), hint=raw[:8], expires_at=expires_at)
+    token.full_clean()
+    token.save()
+    return token, raw
+
+
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.get(pk=token_id, user=user)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+    return token
