@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from bangkit.accounts.models import ApiToken, Grant, Organisation, User
 from bangkit.accounts.roles import Role
 from bangkit.core.scoping import ALL_REGIONS, permission_name
-from bangkit.regions.models import Region
-from bangkit.regions.models import RegionLevel
+from bangkit.regions.models import Region, RegionLevel
 
 
 def _jurisdiction_codes(user: User, permission: str) -> list[str] | None:

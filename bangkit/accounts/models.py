@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bangkit.accounts.roles import Role, role_has_permission
 from bangkit.core.models import ScopedModel, TimeStampedModel
 from bangkit.core.scoping import ALL_REGIONS, ScopedQuerySet
-from bangkit.accounts.roles import Role, role_has_permission
 
 
 class OrganisationKind(models.TextChoices):

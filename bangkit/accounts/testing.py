@@ -42,7 +42,9 @@ class People:
 
 def make_user(email: str, organisation: Organisation, *grants: tuple[str, Region | None]) -> User:
     user = User.objects.create_user(
-        email=email, password=TEST_PASSWORD, full_name=email.split("@")[0].replace(".", " ").title(),
+        email=email,
+        password=TEST_PASSWORD,
+        full_name=email.split("@")[0].replace(".", " ").title(),
         organisation=organisation,
     )
     for role, region in grants:

@@ -108,9 +108,7 @@ class ScopedModelViewSet(_ExposesModel, viewsets.ModelViewSet):
             instance = serializer.save()
             model = type(instance)
             if not model.objects.restrict(self.request.user, action).filter(pk=instance.pk).exists():  # type: ignore[attr-defined]
-                raise exceptions.ValidationError(
-                    {"region": [_("Wilayah ini di luar yurisdiksi Anda.")]}
-                )
+                raise exceptions.ValidationError({"region": [_("Wilayah ini di luar yurisdiksi Anda.")]})
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         self._save_within_scope(serializer, "add")

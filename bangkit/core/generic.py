@@ -93,8 +93,7 @@ class ObjectListView(ScopedViewMixin, generic.ListView):  # type: ignore[type-ar
             filterset=self.filterset,
             columns=self.columns,
             title=opts.verbose_name_plural,
-            can_add=self.add_url_name is not None
-            and self.request.user.has_perm(permission_name(self.model, "add")),
+            can_add=self.add_url_name is not None and self.request.user.has_perm(permission_name(self.model, "add")),
             add_url_name=self.add_url_name,
         )
         return context
@@ -148,9 +147,9 @@ class ObjectEditView(ScopedViewMixin, generic.UpdateView):  # type: ignore[type-
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["title"] = str(self.object) if self.object else _("Tambah %(model)s") % {
-            "model": self.model._meta.verbose_name
-        }
+        context["title"] = (
+            str(self.object) if self.object else _("Tambah %(model)s") % {"model": self.model._meta.verbose_name}
+        )
         return context
 
 

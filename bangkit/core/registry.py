@@ -1,4 +1,4 @@
-"""What each app contributes to the shared shell: menu entries and home-page counters.
+"""What each app contributes to the shared shell: menu entries, home-page counters and demo data.
 
 Apps register in their AppConfig.ready(); the shell shows an entry only to users holding its permission, and
 counts only records inside their jurisdictions.
@@ -6,6 +6,7 @@ counts only records inside their jurisdictions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -28,10 +29,24 @@ class HomeCounter:
     url_name: str
 
 
+@dataclass(frozen=True)
+class DemoLoader:
+    """Loads one app's demo data idempotently; `order` runs lower-level apps first. Returns lines to print."""
+
+    name: str
+    order: int
+    load: Callable[[], list[str]]
+
+
 @dataclass
 class ShellRegistry:
     menu: list[MenuEntry] = field(default_factory=list)
     counters: list[HomeCounter] = field(default_factory=list)
+    demo_loaders: list[DemoLoader] = field(default_factory=list)
+
+    def add_demo_loader(self, loader: DemoLoader) -> None:
+        if loader.name not in {existing.name for existing in self.demo_loaders}:
+            self.demo_loaders.append(loader)
 
     def add_menu(self, entry: MenuEntry) -> None:
         if entry not in self.menu:

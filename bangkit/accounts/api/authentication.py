@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from bangkit.accounts.middleware import user_must_enrol_mfa
 from bangkit.accounts.models import ApiToken, hash_token
 
 
@@ -29,6 +30,10 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not token.is_usable or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Token tidak valid, sudah dicabut atau kedaluwarsa."))
+        if user_must_enrol_mfa(token.user):
+            raise exceptions.AuthenticationFailed(
+                _("Peran Anda mewajibkan autentikasi dua langkah: aktifkan dulu di halaman profil.")
+            )
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -1,0 +1,150 @@
+"""Demo organisations of the two seed events and one user per role for each (demo only: known password)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.utils import decrypt
+from django.conf import settings
+
+from bangkit.accounts.models import Grant, Organisation, OrganisationKind, User
+from bangkit.accounts.roles import Role
+from bangkit.regions.models import Region
+
+DEMO_PASSWORD = "Bangkit-Demo-2026"  # noqa: S105 - printed on purpose: demo data only, refused in production
+DEMO_EMAIL_DOMAIN = "demo.bangkit.id"
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    slug: str
+    name: str
+    short_name: str
+    kind: str
+    region_code: str
+    jurisdiction_code: str | None  # None: all Indonesia
+
+
+DEMO_ORGANISATIONS = [
+    DemoOrganisation(
+        "rsts",
+        "Direktorat Rehabilitasi Sosial Tuna Sosial dan Korban Perdagangan Orang",
+        "Direktorat RSTS & KPO",
+        OrganisationKind.KEMENSOS_UNIT,
+        "31.71",
+        None,
+    ),
+    DemoOrganisation(
+        "dinsos-ntt",
+        "Dinas Sosial Provinsi Nusa Tenggara Timur",
+        "Dinsos Provinsi NTT",
+        OrganisationKind.DINSOS_PROVINCE,
+        "53",
+        "53",
+    ),
+    DemoOrganisation(
+        "dinsos-kupang",
+        "Dinas Sosial Kabupaten Kupang",
+        "Dinsos Kabupaten Kupang",
+        OrganisationKind.DINSOS_REGENCY,
+        "53.01",
+        "53.01",
+    ),
+    DemoOrganisation(
+        "lks-rpk", "LKS Rumah Perempuan Kupang", "Rumah Perempuan Kupang", OrganisationKind.LKS, "53.71", "53.01"
+    ),
+    DemoOrganisation(
+        "dinsos-indramayu",
+        "Dinas Sosial Kabupaten Indramayu",
+        "Dinsos Kabupaten Indramayu",
+        OrganisationKind.DINSOS_REGENCY,
+        "32.12",
+        "32.12",
+    ),
+    DemoOrganisation(
+        "rsbm-tunas-mandiri",
+        "RSBM Tunas Mandiri",
+        "RSBM Tunas Mandiri",
+        OrganisationKind.RSBM,
+        "32.12.04.2013",
+        "32.12",
+    ),
+]
+
+ROLE_SLUGS = {
+    Role.CASE_WORKER: "pendamping",
+    Role.SUPERVISOR: "supervisor",
+    Role.PROGRAM_OFFICER: "program",
+    Role.FINANCE_OFFICER: "keuangan",
+    Role.ANALYST: "analis",
+    Role.AUDITOR: "auditor",
+    Role.ADMINISTRATOR: "admin",
+}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    organisation: str
+    role: str
+    email: str
+    totp_secret: str | None
+    recovery_codes: tuple[str, ...]
+
+
+def demo_email(org_slug: str, role: str) -> str:
+    return f"{ROLE_SLUGS[Role(role)]}@{org_slug}.{DEMO_EMAIL_DOMAIN}"
+
+
+def load_demo_accounts() -> list[str]:
+    """Creates what is missing and leaves what exists: running it again adds no duplicates."""
+    created = 0
+    for spec in DEMO_ORGANISATIONS:
+        organisation, _ = Organisation.objects.update_or_create(
+            name=spec.name,
+            region=Region.objects.get(code=spec.region_code),
+            defaults={"short_name": spec.short_name, "kind": spec.kind},
+        )
+        jurisdiction = Region.objects.get(code=spec.jurisdiction_code) if spec.jurisdiction_code else None
+        for role in Role:
+            user, was_created = User.objects.get_or_create(
+                email=demo_email(spec.slug, role),
+                defaults={"full_name": f"{role.label} — {spec.short_name}", "organisation": organisation},
+            )
+            if was_created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                created += 1
+            Grant.objects.get_or_create(user=user, role=role, region=jurisdiction)
+            if role in settings.BANGKIT_MFA_REQUIRED_ROLES:
+                _ensure_mfa(user)
+    return [f"{len(DEMO_ORGANISATIONS)} organisations, {created} new demo users"]
+
+
+def _ensure_mfa(user: User) -> None:
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+    RecoveryCodes.activate(user)
+
+
+def demo_logins() -> list[DemoLogin]:
+    logins = []
+    for spec in DEMO_ORGANISATIONS:
+        for role in Role:
+            user = User.objects.filter(email=demo_email(spec.slug, role)).first()
+            if user is None:
+                continue
+            totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+            codes = Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).first()
+            logins.append(
+                DemoLogin(
+                    organisation=spec.short_name,
+                    role=str(role.label),
+                    email=user.email,
+                    totp_secret=decrypt(totp.data["secret"]) if totp else None,
+                    recovery_codes=tuple(RecoveryCodes(codes).get_unused_codes()) if codes else (),
+                )
+            )
+    return logins
