@@ -48,6 +48,7 @@ test-postgres: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	scripts/messages.sh --check
 
 typecheck: install
 	$(VENV)/bin/mypy
@@ -56,7 +57,7 @@ bench: install
 	$(PY) -m bench
 
 messages: install
-	cd bangkit && ../$(PY) ../manage.py makemessages -l id -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
+	scripts/messages.sh
 
 clean:
 	rm -rf .uv $(VENV) var/static

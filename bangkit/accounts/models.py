@@ -183,8 +183,12 @@ class Grant(TimeStampedModel):
         verbose_name_plural = _("hak akses")
         ordering = ["user_id", "role"]
         constraints = [
+            # Two partial constraints, because SQLite cannot treat NULL (all Indonesia) as one value.
             models.UniqueConstraint(
-                fields=["user", "role", "region"], name="grant_unique_role_region", nulls_distinct=False
+                fields=["user", "role", "region"], condition=Q(region__isnull=False), name="grant_unique_role_region"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(region__isnull=True), name="grant_unique_national_role"
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),

@@ -171,3 +171,11 @@ def test_it_filters_organisations_and_reports_bad_filter_input(client: Any, peop
     response = client.get(reverse("accounts:organisation_list"), {"kind": "bank"})
     assert response.status_code == 200
     assert response.context["filterset"].errors["kind"]
+
+
+def test_it_keeps_one_national_grant_per_role_in_the_database(people: Any) -> None:
+    import pytest
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Grant.objects.create(user=people.national_analyst, role=Role.ANALYST, region=None)
