@@ -18,7 +18,7 @@ def _jurisdiction_codes(user: User, permission: str) -> list[str] | None:
     return None if user.is_superuser or ALL_REGIONS in codes else sorted(codes)
 
 
-class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
+class OrganisationForm(forms.ModelForm):
     region = forms.ModelChoiceField(label=_("Wilayah"), queryset=Region.objects.all())
 
     class Meta:
@@ -28,10 +28,11 @@ class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         action = "change" if self.instance.pk else "add"
-        self.fields["region"].within = _jurisdiction_codes(user, permission_name(Organisation, action))
+        region_field: Any = self.fields["region"]
+        region_field.within = _jurisdiction_codes(user, permission_name(Organisation, action))
 
 
-class UserForm(forms.ModelForm):  # type: ignore[type-arg]
+class UserForm(forms.ModelForm):
     password1 = forms.CharField(
         label=_("Kata sandi awal"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -72,13 +73,13 @@ class UserForm(forms.ModelForm):  # type: ignore[type-arg]
                 self.add_error("password2", _("Kedua kata sandi tidak sama."))
             else:
                 try:
-                    password_validation.validate_password(password1, self.instance)
+                    password_validation.validate_password(str(password1), self.instance)
                 except forms.ValidationError as exc:
                     self.add_error("password1", exc)
         return cleaned
 
 
-class GrantForm(forms.ModelForm):  # type: ignore[type-arg]
+class GrantForm(forms.ModelForm):
     region = forms.ModelChoiceField(
         label=_("Yurisdiksi"),
         queryset=Region.objects.filter(level__lte=RegionLevel.REGENCY),
@@ -93,11 +94,13 @@ class GrantForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = Role.choices
-        self.fields["region"].within = _jurisdiction_codes(user, permission_name(Grant, "add"))
+        role_field: Any = self.fields["role"]
+        role_field.choices = Role.choices
+        region_field: Any = self.fields["region"]
+        region_field.within = _jurisdiction_codes(user, permission_name(Grant, "add"))
 
 
-class ApiTokenForm(forms.ModelForm):  # type: ignore[type-arg]
+class ApiTokenForm(forms.ModelForm):
     class Meta:
         model = ApiToken
         fields = ["name", "expires_at"]

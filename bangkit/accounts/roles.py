@@ -11,7 +11,11 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+
+StrOrPromise = str | Promise
 
 
 class Role(models.TextChoices):
@@ -34,7 +38,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ADMINISTRATOR: ("accounts.*", "audit.view_history"),
 }
 
-ROLE_DESCRIPTIONS: dict[str, str] = {
+ROLE_DESCRIPTIONS: dict[str, StrOrPromise] = {
     Role.CASE_WORKER: _("Mendaftarkan orang, asesmen, mencatat layanan, kehadiran dan kunjungan tindak lanjut."),
     Role.SUPERVISOR: _("Menyetujui rencana intervensi dan penutupan kasus, memverifikasi penerima bantuan."),
     Role.PROGRAM_OFFICER: _("Membuat program, kegiatan dan skema bantuan, meninjau proposal."),

@@ -107,7 +107,7 @@ class ScopedModelViewSet(_ExposesModel, viewsets.ModelViewSet):
         with transaction.atomic():
             instance = serializer.save()
             model = type(instance)
-            if not model.objects.restrict(self.request.user, action).filter(pk=instance.pk).exists():  # type: ignore[attr-defined]
+            if not model.objects.restrict(self.request.user, action).filter(pk=instance.pk).exists():
                 raise exceptions.ValidationError({"region": [_("Wilayah ini di luar yurisdiksi Anda.")]})
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:

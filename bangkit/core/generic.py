@@ -41,8 +41,8 @@ def add_errors_to_form(form: BaseForm, error: ValidationError | ServiceError) ->
 
 
 class ScopedViewMixin(AccessMixin):
-    queryset: ClassVar[ScopedQuerySet[Any]]
-    action: ClassVar[str] = "view"
+    queryset: Any = None
+    action: Any = "view"
     request: HttpRequest
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -52,13 +52,13 @@ class ScopedViewMixin(AccessMixin):
             expose(queryset.model)
 
     @property
-    def model(self) -> type[models.Model]:
+    def scoped_model(self) -> type[models.Model]:
         return self.queryset.model
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not request.user.has_perm(permission_name(self.model, self.action)):
+        if not request.user.has_perm(permission_name(self.scoped_model, self.action)):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -66,7 +66,7 @@ class ScopedViewMixin(AccessMixin):
         return self.queryset.all().restrict(self.request.user, self.action)
 
 
-class ObjectListView(ScopedViewMixin, generic.ListView):  # type: ignore[type-arg]
+class ObjectListView(ScopedViewMixin, generic.ListView):
     """A filtered, scoped, paginated list. `columns` are (label, attribute) pairs shown by the generic template."""
 
     template_name = "core/object_list.html"
@@ -88,22 +88,22 @@ class ObjectListView(ScopedViewMixin, generic.ListView):  # type: ignore[type-ar
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        opts = self.model._meta
+        opts = self.scoped_model._meta
         context.update(
             filterset=self.filterset,
             columns=self.columns,
             title=opts.verbose_name_plural,
-            can_add=self.add_url_name is not None and self.request.user.has_perm(permission_name(self.model, "add")),
+            can_add=self.add_url_name is not None and self.request.user.has_perm(permission_name(self.scoped_model, "add")),
             add_url_name=self.add_url_name,
         )
         return context
 
 
-class ObjectDetailView(ScopedViewMixin, generic.DetailView):  # type: ignore[type-arg]
+class ObjectDetailView(ScopedViewMixin, generic.DetailView):
     pass
 
 
-class ObjectEditView(ScopedViewMixin, generic.UpdateView):  # type: ignore[type-arg]
+class ObjectEditView(ScopedViewMixin, generic.UpdateView):
     """Create (no pk in the URL) or change a record.
 
     Subclasses put the write in `save_form` (normally a service call). The write runs in a transaction that is
@@ -118,7 +118,7 @@ class ObjectEditView(ScopedViewMixin, generic.UpdateView):  # type: ignore[type-
         return super().get_object(queryset)
 
     @property
-    def action(self) -> str:  # type: ignore[override]
+    def action(self) -> str:
         return "change" if "pk" in self.kwargs else "add"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -131,7 +131,7 @@ class ObjectEditView(ScopedViewMixin, generic.UpdateView):  # type: ignore[type-
         return kwargs
 
     def save_form(self, form: BaseForm) -> models.Model:
-        return form.save()  # type: ignore[attr-defined, no-any-return]
+        return form.save()  # type: ignore[attr-defined]
 
     def form_valid(self, form: BaseForm) -> HttpResponse:
         try:
@@ -148,11 +148,11 @@ class ObjectEditView(ScopedViewMixin, generic.UpdateView):  # type: ignore[type-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["title"] = (
-            str(self.object) if self.object else _("Tambah %(model)s") % {"model": self.model._meta.verbose_name}
+            str(self.object) if self.object else _("Tambah %(model)s") % {"model": self.scoped_model._meta.verbose_name}
         )
         return context
 
 
-class ObjectDeleteView(ScopedViewMixin, generic.DeleteView):  # type: ignore[type-arg]
+class ObjectDeleteView(ScopedViewMixin, generic.DeleteView):
     action = "delete"
     template_name = "core/object_confirm_delete.html"

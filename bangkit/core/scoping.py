@@ -7,13 +7,10 @@ it; because region keys are dotted codes, "under" is a prefix test on the record
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import models
 from django.db.models import Q
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
 
 ALL_REGIONS = "*"
 
@@ -43,7 +40,7 @@ def region_q(path: str, codes: frozenset[str] | set[str] | list[str]) -> Q:
 
 class ScopedQuerySet(models.QuerySet[_M]):
     def restrict(
-        self, user: ScopedUser | AnonymousUser | Any, action: str = "view", *, permission: str | None = None
+        self, user: Any, action: str = "view", *, permission: str | None = None
     ) -> ScopedQuerySet[_M]:
         """Only the records `user` may take `action` on; nothing for anonymous or inactive users.
 
@@ -54,7 +51,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
             return self.none()
         if user.is_superuser:
             return self
-        codes = user.jurisdiction_codes(permission or permission_name(self.model, action))
+        codes: frozenset[str] = user.jurisdiction_codes(permission or permission_name(self.model, action))
         if not codes:
             return self.none()
         if ALL_REGIONS in codes:

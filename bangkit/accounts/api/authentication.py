@@ -44,7 +44,7 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
-class PersonalTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class PersonalTokenScheme(OpenApiAuthenticationExtension):
     """Describes the personal token to OpenAPI so the interactive docs offer an "Authorize" box."""
 
     target_class = PersonalTokenAuthentication

@@ -10,7 +10,7 @@ from bangkit.regions.models import Region
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
-    region = serializers.SlugRelatedField(
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Region.objects.all(),
         error_messages={"does_not_exist": _("Kode wilayah {value} tidak dikenal.")},
@@ -23,7 +23,7 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
 
 class GrantSerializer(serializers.ModelSerializer[Grant]):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Grant

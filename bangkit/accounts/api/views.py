@@ -22,14 +22,15 @@ class OrganisationViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.organisation_save(
-            actor=self.request.user, organisation=Organisation(**serializer.validated_data)
+            actor=self.request.user,  # type: ignore[arg-type]
+            organisation=Organisation(**serializer.validated_data)
         )
 
     def perform_update(self, serializer: Any) -> None:
         organisation = serializer.instance
         for field, value in serializer.validated_data.items():
             setattr(organisation, field, value)
-        services.organisation_save(actor=self.request.user, organisation=organisation)
+        services.organisation_save(actor=self.request.user, organisation=organisation)  # type: ignore[arg-type]
 
 
 class UserViewSet(ScopedReadOnlyViewSet):
