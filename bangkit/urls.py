@@ -21,4 +21,3 @@ urlpatterns = [
     path("audit/", include("bangkit.audit.urls")),
     path("api/v1/", include(api_v1)),
 ]
-

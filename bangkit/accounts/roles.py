@@ -14,7 +14,6 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-
 StrOrPromise = str | Promise
 
 

@@ -93,7 +93,8 @@ class ObjectListView(ScopedViewMixin, generic.ListView):
             filterset=self.filterset,
             columns=self.columns,
             title=opts.verbose_name_plural,
-            can_add=self.add_url_name is not None and self.request.user.has_perm(permission_name(self.scoped_model, "add")),
+            can_add=self.add_url_name is not None
+            and self.request.user.has_perm(permission_name(self.scoped_model, "add")),
             add_url_name=self.add_url_name,
         )
         return context

@@ -39,9 +39,7 @@ def region_q(path: str, codes: frozenset[str] | set[str] | list[str]) -> Q:
 
 
 class ScopedQuerySet(models.QuerySet[_M]):
-    def restrict(
-        self, user: Any, action: str = "view", *, permission: str | None = None
-    ) -> ScopedQuerySet[_M]:
+    def restrict(self, user: Any, action: str = "view", *, permission: str | None = None) -> ScopedQuerySet[_M]:
         """Only the records `user` may take `action` on; nothing for anonymous or inactive users.
 
         `permission` replaces the model's own permission when the question is another one, e.g. the

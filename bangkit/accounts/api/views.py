@@ -23,7 +23,7 @@ class OrganisationViewSet(ScopedModelViewSet):
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.organisation_save(
             actor=self.request.user,  # type: ignore[arg-type]
-            organisation=Organisation(**serializer.validated_data)
+            organisation=Organisation(**serializer.validated_data),
         )
 
     def perform_update(self, serializer: Any) -> None:

@@ -11,7 +11,13 @@ from bangkit.accounts.roles import Role
 
 
 def _organisation_form(region: str, **overrides: Any) -> dict[str, Any]:
-    return {"name": "LKS Harapan Baru", "short_name": "", "kind": "lks", "region": region, "is_active": "on"} | overrides
+    return {
+        "name": "LKS Harapan Baru",
+        "short_name": "",
+        "kind": "lks",
+        "region": region,
+        "is_active": "on",
+    } | overrides
 
 
 def test_it_lets_an_administrator_add_an_organisation_in_their_regency(client: Any, people: Any) -> None:
@@ -100,7 +106,9 @@ def test_it_does_not_offer_organisations_of_another_regency(client: Any, people:
 def test_it_grants_a_role_inside_the_jurisdiction(client: Any, people: Any) -> None:
     client.force_login(people.kupang_admin)
     target = people.kupang_nobody
-    response = client.post(reverse("accounts:grant_add", args=[target.pk]), {"role": Role.CASE_WORKER, "region": "53.01"})
+    response = client.post(
+        reverse("accounts:grant_add", args=[target.pk]), {"role": Role.CASE_WORKER, "region": "53.01"}
+    )
     assert response.status_code == 302
     grant = Grant.objects.get(user=target)
     assert (grant.role, grant.region_id, grant.granted_by) == (Role.CASE_WORKER, "53.01", people.kupang_admin)
