@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bangkit.accounts.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -225,9 +226,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Bangkit <noreply@bangkit.inv
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Field encryption: FIELD_ENCRYPTION_KEYS is a comma-separated list of base64 32-byte keys, newest first;
-# BLIND_INDEX_KEY keys the HMAC used for exact search. See docs/operations.md, "Key rotation".
+# BLIND_INDEX_KEY keys the HMAC used for exact search, OLD_BLIND_INDEX_KEY only while rotating it.
+# See docs/operations/key-rotation.md.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY")
+OLD_BLIND_INDEX_KEY = env_str("OLD_BLIND_INDEX_KEY")
 if IS_PRODUCTION and (not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY):
     raise ValueError("FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set in production")
 

@@ -7,7 +7,7 @@ os.environ.setdefault("TASK_BACKEND", "immediate")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1rZXktb25lLTMyLWJ5dGVzLWxvbmctLS0tLS0=")
 os.environ.setdefault("BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktMzItYnl0ZXMtLS0=")
 
-from bangkit.settings import *  # noqa: E402,F403
+from bangkit.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -15,5 +15,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # MFA enforcement has its own tests (accounts/tests/test_mfa.py); elsewhere it would only add set-up noise.
 BANGKIT_MFA_REQUIRED_ROLES = []
 # WhiteNoise serves the source static folder in tests; `make run` collects into var/static.
-STATIC_ROOT = BASE_DIR / "bangkit" / "static"
+STATIC_ROOT = BASE_DIR / "bangkit" / "static"  # noqa: F405
 INSTALLED_APPS = [*INSTALLED_APPS, "bangkit.core.tests.encryption_app"]  # noqa: F405
