@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from bangkit.accounts import views as accounts_views
 from bangkit.core import views as core_views
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -14,7 +15,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("regions/", include("bangkit.regions.urls")),
     path("admin/", include("bangkit.accounts.urls")),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 # Pages a user who still has to enrol a second factor may reach.
 _MFA_ENROLMENT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health/")
@@ -33,4 +34,18 @@ class RequireMfaMiddleware:
             if path.startswith("/api/"):
                 return HttpResponse(status=403)
             return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Shows a signed-in user's saved language on any device, unless they just switched with the language menu."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(user.language)  # type: ignore[union-attr]
+            request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

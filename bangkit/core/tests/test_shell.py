@@ -63,6 +63,11 @@ def test_it_switches_the_interface_to_english(client: Any, people: Any) -> None:
     assert "Di dalam yurisdiksi Anda" in client.get(reverse("home")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Inside your jurisdictions" in client.get(reverse("home")).content.decode()
+    people.kupang_case_worker.refresh_from_db()
+    assert people.kupang_case_worker.language == "en"
+    other_device = type(client)()
+    other_device.force_login(people.kupang_case_worker)
+    assert "Inside your jurisdictions" in other_device.get(reverse("home")).content.decode()
 
 
 def test_it_keeps_the_request_id_sent_by_the_proxy(client: Any, db: None) -> None:
