@@ -130,7 +130,7 @@ def test_it_passes_the_deployment_checklist_with_a_production_environment() -> N
         "BLIND_INDEX_KEY": "dGVzdC1ibGluZC1pbmRleC1rZXktMzItYnl0ZXMtLS0=",
         "DATABASE_URL": "sqlite:///:memory:",
     }
-    result = subprocess.run(  # noqa: S603 - fixed argument list
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
