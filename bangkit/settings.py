@@ -289,7 +289,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-AUDITLOG_CID_HEADER = "x-request-id"
+# The META key, not the header name: RequestIdMiddleware replaces a missing or malformed client id there.
+AUDITLOG_CID_HEADER = "HTTP_X_REQUEST_ID"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 LOGGING = {

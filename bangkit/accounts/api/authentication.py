@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
+
+from auditlog.context import auditlog_value
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +38,9 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 _("Peran Anda mewajibkan autentikasi dua langkah: aktifkan dulu di halaman profil.")
             )
+        # AuditlogMiddleware chose the actor before DRF authenticated the token: name the token's user.
+        with suppress(LookupError):
+            auditlog_value.get()["actor"] = token.user
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

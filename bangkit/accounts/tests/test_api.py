@@ -108,3 +108,21 @@ def test_it_publishes_the_openapi_schema_and_docs(client: Any, people: Any) -> N
     docs = client.get(reverse("api-docs"))
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower()
+
+
+def test_it_names_the_token_user_in_the_history_of_an_api_change(api_client: Any, people: Any) -> None:
+    from auditlog.models import LogEntry
+
+    from bangkit.accounts.services import api_token_create
+
+    _token, key = api_token_create(user=people.kupang_admin, name="skrip")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    url = reverse("organisation-detail", args=[people.orgs.kupang_lks.pk])
+    response = api_client.patch(
+        url, {"address": "Jl. Soeverdi No. 1"}, format="json", headers={"X-Request-ID": "req-api-0001"}
+    )
+    assert response.status_code == 200
+    entry = LogEntry.objects.get_for_object(people.orgs.kupang_lks).latest("timestamp")
+    assert entry.actor == people.kupang_admin
+    assert entry.cid == "req-api-0001"
+    assert entry.changes_dict["address"] == ["", "Jl. Soeverdi No. 1"]

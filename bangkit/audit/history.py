@@ -1,0 +1,150 @@
+"""Change and access history: who changed what (before → after) and who viewed which sensitive record.
+
+Every app puts its models under history in its AppConfig.ready() with `register_history`; views of sensitive records
+call `record_access` (or use `AccessLoggedMixin`). Entries are django-auditlog `LogEntry` rows carrying the actor,
+the request id (`cid`) and the remote address. Import this module inside ready(), never at an app's module level:
+auditlog's registry needs the models loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from auditlog.cid import get_cid
+from auditlog.middleware import AuditlogMiddleware
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.http import HttpRequest
+from django.views.generic.detail import SingleObjectMixin
+from rest_framework.request import Request
+
+from bangkit.core.fields import BlindIndexField, EncryptedTextField
+
+VIEW_HISTORY = "audit.view_history"
+
+# What a masked value is stored as: fixed, so that not even the length of the secret reaches the log.
+MASK = "******"
+
+# Columns whose changes tell an auditor nothing: the entry's own timestamp already says when.
+NOISE_FIELDS = ("created_at", "updated_at")
+
+# Models of bangkit apps that deliberately have no history: app labels, or "app_label.ModelName" labels.
+HISTORY_EXEMPT: frozenset[str] = frozenset(
+    {
+        "encryption_app",  # test-only app of the field-encryption tests
+        "regions.RegionToken",  # search keys derived from Region and rebuilt on each of its saves
+    }
+)
+
+
+def mask_value(value: str) -> str:
+    """auditlog's mask callable. Its default keeps half the value; ours keeps none, only whether it was empty."""
+    return value if value in ("", "None") else MASK
+
+
+def register_history(
+    model: type[models.Model],
+    *,
+    mask_fields: Iterable[str] = (),
+    exclude_fields: Iterable[str] = (),
+    m2m_fields: Iterable[str] = (),
+) -> None:
+    """Records every create, update and delete of `model` in the history.
+
+    `mask_fields`: further sensitive fields whose values are replaced by MASK; the entry still shows that they
+    changed. Encrypted fields and blind indexes are always masked. `exclude_fields`: fields not recorded at all
+    (hashes, secrets, bookkeeping). `m2m_fields`: many-to-many fields whose additions and removals are recorded.
+    """
+    mask_fields, exclude_fields, m2m_fields = list(mask_fields), list(exclude_fields), list(m2m_fields)
+    field_names = {field.name for field in model._meta.get_fields()}
+    # A misspelt mask field would silently log the secret in clear, so every name must exist.
+    unknown = sorted(set(mask_fields + exclude_fields + m2m_fields) - field_names)
+    if unknown:
+        raise ImproperlyConfigured(f"register_history({model._meta.label}): no field named {', '.join(unknown)}")
+    # Forgetting one in mask_fields must not put plaintext, or an HMAC open to guessing, into the audit table.
+    mask_fields += [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField | BlindIndexField) and field.name not in mask_fields
+    ]
+    exclude_fields += [name for name in NOISE_FIELDS if name in field_names and name not in exclude_fields]
+    # auditlog diffs reverse relations too, writing "accounts.User.None" on every create and delete.
+    exclude_fields += [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
+    auditlog.register(
+        model,
+        exclude_fields=exclude_fields,
+        mask_fields=mask_fields,
+        mask_callable=f"{__name__}.mask_value",
+        m2m_fields=set(m2m_fields),
+    )
+
+
+def masked_fields(model: type[models.Model] | None) -> frozenset[str]:
+    if model is None or not auditlog.contains(model):
+        return frozenset()
+    return frozenset(auditlog.get_model_fields(model)["mask_fields"])
+
+
+def record_access(request_or_user: HttpRequest | Request | AbstractBaseUser, obj: models.Model) -> LogEntry:
+    """Writes an access entry: `request_or_user` viewed `obj`. Call it wherever a sensitive record is shown.
+
+    Pass the request when there is one (view, API call): it gives the actor as authenticated there (a DRF
+    request's token user, whom auditlog's middleware cannot see), the request id and the remote address.
+    Pass a user for work done outside a request, such as an export task.
+    """
+    user: AbstractBaseUser | AnonymousUser
+    if isinstance(request_or_user, AbstractBaseUser):
+        user, cid, remote_addr = request_or_user, get_cid(), None
+    else:
+        user = request_or_user.user
+        cid = request_or_user.META.get("HTTP_X_REQUEST_ID") or get_cid()
+        # The same rule auditlog's middleware applies to change entries, so both kinds agree.
+        remote_addr = AuditlogMiddleware._get_remote_addr(request_or_user)
+    actor = user if user.is_authenticated else None
+    entry: LogEntry = LogEntry.objects.log_create(
+        obj,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        changes=None,
+        actor=actor,
+        actor_email=getattr(actor, "email", None),
+        cid=cid,
+        remote_addr=remote_addr,
+    )
+    return entry
+
+
+class AccessLoggedMixin(SingleObjectMixin):
+    """For detail views of sensitive records: each view of a record the user may see writes an access entry.
+
+    Put it first among the bases so that the record is logged only after the view's own scoping found it. Not
+    generic at run time: Django's views take no type parameters unless django-stubs-ext patches them.
+    """
+
+    request: HttpRequest
+
+    def get_object(self, queryset: models.QuerySet[Any] | None = None) -> Any:
+        obj = super().get_object(queryset)
+        record_access(self.request, obj)
+        return obj
+
+
+def unregistered_domain_models() -> list[type[models.Model]]:
+    """Models of bangkit apps without history and not exempted: the meta-test demands none.
+
+    Proxy models count: a save through a proxy sends its signals with the proxy as sender. Unmanaged models
+    (database views) are never written through Django, so they have nothing to record.
+    """
+    return [
+        model
+        for config in apps.get_app_configs()
+        if config.name.startswith("bangkit.") and config.label not in HISTORY_EXEMPT
+        for model in config.get_models()
+        if model._meta.managed and model._meta.label not in HISTORY_EXEMPT and not auditlog.contains(model)
+    ]
