@@ -25,52 +25,58 @@ class DemoOrganisation:
     short_name: str
     kind: str
     region_code: str
-    jurisdiction_code: str | None  # None: all Indonesia
+    jurisdiction_codes: tuple[str | None, ...]  # None: all Indonesia
 
 
 DEMO_ORGANISATIONS = [
     DemoOrganisation(
-        "rsts",
-        "Direktorat Rehabilitasi Sosial Tuna Sosial dan Korban Perdagangan Orang",
-        "Direktorat RSTS & KPO",
-        OrganisationKind.KEMENSOS_UNIT,
-        "31.71",
-        None,
+        slug="rsts",
+        name="Direktorat Rehabilitasi Sosial Tuna Sosial dan Korban Perdagangan Orang",
+        short_name="Direktorat RSTS & KPO",
+        kind=OrganisationKind.KEMENSOS_UNIT,
+        region_code="31.71",
+        jurisdiction_codes=(None,),
     ),
     DemoOrganisation(
-        "dinsos-ntt",
-        "Dinas Sosial Provinsi Nusa Tenggara Timur",
-        "Dinsos Provinsi NTT",
-        OrganisationKind.DINSOS_PROVINCE,
-        "53",
-        "53",
+        slug="dinsos-ntt",
+        name="Dinas Sosial Provinsi Nusa Tenggara Timur",
+        short_name="Dinsos Provinsi NTT",
+        kind=OrganisationKind.DINSOS_PROVINCE,
+        region_code="53",
+        jurisdiction_codes=("53",),
     ),
     DemoOrganisation(
-        "dinsos-kupang",
-        "Dinas Sosial Kabupaten Kupang",
-        "Dinsos Kabupaten Kupang",
-        OrganisationKind.DINSOS_REGENCY,
-        "53.01",
-        "53.01",
+        slug="dinsos-kupang",
+        name="Dinas Sosial Kabupaten Kupang",
+        short_name="Dinsos Kabupaten Kupang",
+        kind=OrganisationKind.DINSOS_REGENCY,
+        region_code="53.01",
+        jurisdiction_codes=("53.01",),
+    ),
+    # The LKS sits in Kota Kupang and works with the survivors of Kabupaten Kupang too.
+    DemoOrganisation(
+        slug="lks-rpk",
+        name="LKS Rumah Perempuan Kupang",
+        short_name="Rumah Perempuan Kupang",
+        kind=OrganisationKind.LKS,
+        region_code="53.71",
+        jurisdiction_codes=("53.01", "53.71"),
     ),
     DemoOrganisation(
-        "lks-rpk", "LKS Rumah Perempuan Kupang", "Rumah Perempuan Kupang", OrganisationKind.LKS, "53.71", "53.01"
+        slug="dinsos-indramayu",
+        name="Dinas Sosial Kabupaten Indramayu",
+        short_name="Dinsos Kabupaten Indramayu",
+        kind=OrganisationKind.DINSOS_REGENCY,
+        region_code="32.12",
+        jurisdiction_codes=("32.12",),
     ),
     DemoOrganisation(
-        "dinsos-indramayu",
-        "Dinas Sosial Kabupaten Indramayu",
-        "Dinsos Kabupaten Indramayu",
-        OrganisationKind.DINSOS_REGENCY,
-        "32.12",
-        "32.12",
-    ),
-    DemoOrganisation(
-        "rsbm-tunas-mandiri",
-        "RSBM Tunas Mandiri",
-        "RSBM Tunas Mandiri",
-        OrganisationKind.RSBM,
-        "32.12.04.2013",
-        "32.12",
+        slug="rsbm-tunas-mandiri",
+        name="RSBM Tunas Mandiri",
+        short_name="RSBM Tunas Mandiri",
+        kind=OrganisationKind.RSBM,
+        region_code="32.12.04.2013",
+        jurisdiction_codes=("32.12",),
     ),
 ]
 
@@ -107,7 +113,7 @@ def load_demo_accounts() -> list[str]:
             region=Region.objects.get(code=spec.region_code),
             defaults={"short_name": spec.short_name, "kind": spec.kind},
         )
-        jurisdiction = Region.objects.get(code=spec.jurisdiction_code) if spec.jurisdiction_code else None
+        jurisdictions = [Region.objects.get(code=code) if code else None for code in spec.jurisdiction_codes]
         for role in Role:
             user, was_created = User.objects.get_or_create(
                 email=demo_email(spec.slug, role),
@@ -117,7 +123,8 @@ def load_demo_accounts() -> list[str]:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
                 created += 1
-            Grant.objects.get_or_create(user=user, role=role, region=jurisdiction)
+            for jurisdiction in jurisdictions:
+                Grant.objects.get_or_create(user=user, role=role, region=jurisdiction)
             if role in settings.BANGKIT_MFA_REQUIRED_ROLES:
                 _ensure_mfa(user)
     return [f"{len(DEMO_ORGANISATIONS)} organisations, {created} new demo users"]

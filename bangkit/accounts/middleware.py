@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 # Pages a user who still has to enrol a second factor may reach.
 _MFA_ENROLMENT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health/")
@@ -37,15 +38,24 @@ class RequireMfaMiddleware:
         return self.get_response(request)
 
 
-class UserLanguageMiddleware:
-    """Shows a signed-in user's saved language on any device, unless they just switched with the language menu."""
+class LanguageMiddleware:
+    """Indonesian unless the user chose otherwise: the language switch's cookie, else the signed-in user's saved
+    language, else LANGUAGE_CODE. The browser's Accept-Language is ignored on purpose: many officers' browsers
+    say English while the service's working language is Indonesian.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-            translation.activate(user.language)  # type: ignore[union-attr]
-            request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+        available = dict(settings.LANGUAGES)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in available:
+            user = request.user
+            chosen = user.language if user.is_authenticated else settings.LANGUAGE_CODE  # type: ignore[union-attr]
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

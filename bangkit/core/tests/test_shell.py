@@ -60,7 +60,8 @@ def test_it_shows_each_user_the_counts_inside_their_jurisdiction(client: Any, pe
 
 def test_it_switches_the_interface_to_english(client: Any, people: Any) -> None:
     client.force_login(people.kupang_case_worker)
-    assert "Di dalam yurisdiksi Anda" in client.get(reverse("home")).content.decode()
+    response = client.get(reverse("home"), headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Di dalam yurisdiksi Anda" in response.content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Inside your jurisdictions" in client.get(reverse("home")).content.decode()
     people.kupang_case_worker.refresh_from_db()
@@ -84,7 +85,8 @@ def test_it_loads_the_demo_twice_without_duplicates(db: None) -> None:
     counts = (Organisation.objects.count(), User.objects.count(), Grant.objects.count())
     call_command("load_demo", stdout=StringIO())
     assert counts == (Organisation.objects.count(), User.objects.count(), Grant.objects.count())
-    assert counts == (len(DEMO_ORGANISATIONS), len(DEMO_ORGANISATIONS) * len(Role), len(DEMO_ORGANISATIONS) * len(Role))
+    grants_per_user = sum(len(spec.jurisdiction_codes) for spec in DEMO_ORGANISATIONS)
+    assert counts == (len(DEMO_ORGANISATIONS), len(DEMO_ORGANISATIONS) * len(Role), grants_per_user * len(Role))
     logins = demo_logins()
     finance = next(login for login in logins if login.email == "keuangan@dinsos-kupang.demo.bangkit.id")
     worker = next(login for login in logins if login.email == "pendamping@dinsos-kupang.demo.bangkit.id")
@@ -139,3 +141,19 @@ def test_it_passes_the_deployment_checklist_with_a_production_environment() -> N
         cwd=settings.BASE_DIR,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_shows_the_demo_kupang_case_worker_kupang_and_hides_indramayu(
+    client: Any, api_client: Any, db: None
+) -> None:
+    create_seed_regions()
+    call_command("load_demo", stdout=StringIO())
+    worker = User.objects.get(email="pendamping@lks-rpk.demo.bangkit.id")
+    indramayu = Organisation.objects.get(name="Dinas Sosial Kabupaten Indramayu")
+    client.force_login(worker)
+    api_client.force_authenticate(worker)
+    names = {o.name for o in client.get(reverse("accounts:organisation_list")).context["object_list"]}
+    assert {"Dinas Sosial Kabupaten Kupang", "LKS Rumah Perempuan Kupang"} <= names
+    assert indramayu.name not in names
+    assert client.get(reverse("accounts:organisation_detail", args=[indramayu.pk])).status_code == 404
+    assert api_client.get(reverse("organisation-detail", args=[indramayu.pk])).status_code == 404
