@@ -54,7 +54,7 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if IS_PRODUCTION:
         raise ValueError("SECRET_KEY must be set in production")
-    SECRET_KEY = "insecure-development-key-never-used-in-production"
+    SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105 - refused in production above
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -214,7 +214,9 @@ if TASK_BACKEND == "rq":
 # E-mail: SMTP via EMAIL_URL-style settings in production, console on a laptop.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if IS_PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if IS_PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)

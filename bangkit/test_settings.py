@@ -14,6 +14,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # MFA enforcement has its own tests (accounts/tests/test_mfa.py); elsewhere it would only add set-up noise.
 BANGKIT_MFA_REQUIRED_ROLES = []
-# WhiteNoise serves the source static folder in tests; `make run` collects into var/static.
-STATIC_ROOT = BASE_DIR / "bangkit" / "static"  # noqa: F405
+# Tests never collect static files; without a root WhiteNoise does not look for one.
+STATIC_ROOT = None
 INSTALLED_APPS = [*INSTALLED_APPS, "bangkit.core.tests.encryption_app"]  # noqa: F405

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from bangkit.accounts.models import ApiToken, Grant, Organisation, User
 from bangkit.accounts.roles import Role
 from bangkit.core.scoping import ALL_REGIONS, permission_name
-from bangkit.regions.models import Region, RegionLevel
+from bangkit.regions.forms import RegionField
+from bangkit.regions.models import RegionLevel
 
 
 def _jurisdiction_codes(user: User, permission: str) -> list[str] | None:
@@ -19,7 +20,7 @@ def _jurisdiction_codes(user: User, permission: str) -> list[str] | None:
 
 
 class OrganisationForm(forms.ModelForm):
-    region = forms.ModelChoiceField(label=_("Wilayah"), queryset=Region.objects.all())
+    region = RegionField(label=_("Wilayah"), max_level=RegionLevel.VILLAGE)
 
     class Meta:
         model = Organisation
@@ -28,7 +29,7 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         action = "change" if self.instance.pk else "add"
-        region_field: Any = self.fields["region"]
+        region_field: RegionField = self.fields["region"]  # type: ignore[assignment]
         region_field.within = _jurisdiction_codes(user, permission_name(Organisation, action))
 
 
@@ -80,9 +81,9 @@ class UserForm(forms.ModelForm):
 
 
 class GrantForm(forms.ModelForm):
-    region = forms.ModelChoiceField(
+    region = RegionField(
         label=_("Yurisdiksi"),
-        queryset=Region.objects.filter(level__lte=RegionLevel.REGENCY),
+        max_level=RegionLevel.REGENCY,
         required=False,
         help_text=_("Provinsi atau kabupaten/kota; kosongkan untuk seluruh Indonesia."),
     )
@@ -96,7 +97,7 @@ class GrantForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         role_field: Any = self.fields["role"]
         role_field.choices = Role.choices
-        region_field: Any = self.fields["region"]
+        region_field: RegionField = self.fields["region"]  # type: ignore[assignment]
         region_field.within = _jurisdiction_codes(user, permission_name(Grant, "add"))
 
 

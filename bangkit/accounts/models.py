@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bangkit.accounts.roles import Role, role_has_permission
+from bangkit.accounts.roles import ROLE_DESCRIPTIONS, Role, role_has_permission
 from bangkit.core.models import ScopedModel, TimeStampedModel
 from bangkit.core.scoping import ALL_REGIONS, ScopedQuerySet
 
@@ -195,6 +195,10 @@ class Grant(TimeStampedModel):
                 name="grant_valid_period",
             ),
         ]
+
+    @property
+    def role_description(self) -> str:
+        return str(ROLE_DESCRIPTIONS.get(self.role, ""))
 
     def __str__(self) -> str:
         where = self.region.name if self.region_id and self.region else _("Seluruh Indonesia")

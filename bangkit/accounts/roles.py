@@ -27,14 +27,17 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+# Reference data every role reads.
+_REFERENCE = ("regions.view_*",)
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.CASE_WORKER: ("accounts.view_organisation",),
-    Role.SUPERVISOR: ("accounts.view_organisation", "accounts.view_user"),
-    Role.PROGRAM_OFFICER: ("accounts.view_organisation",),
-    Role.FINANCE_OFFICER: ("accounts.view_organisation",),
-    Role.ANALYST: ("accounts.view_organisation",),
+    Role.CASE_WORKER: (*_REFERENCE, "accounts.view_organisation"),
+    Role.SUPERVISOR: (*_REFERENCE, "accounts.view_organisation", "accounts.view_user"),
+    Role.PROGRAM_OFFICER: (*_REFERENCE, "accounts.view_organisation"),
+    Role.FINANCE_OFFICER: (*_REFERENCE, "accounts.view_organisation"),
+    Role.ANALYST: (*_REFERENCE, "accounts.view_organisation"),
     Role.AUDITOR: ("*.view_*", "audit.view_history"),
-    Role.ADMINISTRATOR: ("accounts.*", "audit.view_history"),
+    Role.ADMINISTRATOR: (*_REFERENCE, "accounts.*", "audit.view_history"),
 }
 
 ROLE_DESCRIPTIONS: dict[str, StrOrPromise] = {

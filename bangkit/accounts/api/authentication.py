@@ -4,7 +4,6 @@ from contextlib import suppress
 from typing import Any
 
 from auditlog.context import auditlog_value
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
