@@ -15,5 +15,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # MFA enforcement has its own tests (accounts/tests/test_mfa.py); elsewhere it would only add set-up noise.
 BANGKIT_MFA_REQUIRED_ROLES = []
 # Tests never collect static files; without a root WhiteNoise does not look for one.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 INSTALLED_APPS = [*INSTALLED_APPS, "bangkit.core.tests.encryption_app"]  # noqa: F405

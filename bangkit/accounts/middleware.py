@@ -52,7 +52,7 @@ class LanguageMiddleware:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen not in available:
             user = request.user
-            chosen = user.language if user.is_authenticated else settings.LANGUAGE_CODE  # type: ignore[union-attr]
+            chosen = user.language if user.is_authenticated else settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
