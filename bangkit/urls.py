@@ -16,6 +16,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", core_views.health, name="health"),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
+    # Login e-mails are managed by administrators: allauth's page for changing them is switched off.
+    path("accounts/email/", core_views.not_found),
     path("accounts/", include("allauth.urls")),
     path("regions/", include("bangkit.regions.urls")),
     path("admin/", include("bangkit.accounts.urls")),

@@ -13,11 +13,14 @@ class AccountsConfig(AppConfig):
         from bangkit.accounts.models import Organisation, User
         from bangkit.core.registry import DemoLoader, HomeCounter, MenuEntry, shell
 
-        group = _("Administrasi")
         shell.add_menu(
-            MenuEntry(_("Organisasi"), "accounts:organisation_list", "accounts.view_organisation", group, "building")
+            MenuEntry(
+                _("Organisasi"), "accounts:organisation_list", "accounts.view_organisation", _("Referensi"), "building"
+            )
         )
-        shell.add_menu(MenuEntry(_("Pengguna"), "accounts:user_list", "accounts.view_user", group, "people"))
+        shell.add_menu(
+            MenuEntry(_("Pengguna"), "accounts:user_list", "accounts.view_user", _("Administrasi"), "people")
+        )
         shell.add_counter(HomeCounter(_("Organisasi"), Organisation, "accounts:organisation_list"))
         shell.add_counter(HomeCounter(_("Pengguna"), User, "accounts:user_list"))
         shell.add_demo_loader(DemoLoader("accounts", 10, load_demo_accounts))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -25,3 +25,7 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": status, "database": database, "worker": worker}, status=200 if database["ok"] else 503
     )
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    raise Http404

@@ -24,7 +24,6 @@ def test_it_sends_a_supervisor_without_a_second_factor_to_enrol(client: Any, api
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
-    client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
     _token, key = api_token_create(user=people.kupang_supervisor, name="skrip")
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
@@ -95,3 +94,12 @@ def test_it_marks_signed_in_pages_no_store(client: Any, people: Any) -> None:
     response = client.get(reverse("accounts:organisation_list"))
     assert "no-store" in response["Cache-Control"]
     assert response["X-Request-ID"]
+
+
+def test_it_does_not_let_users_change_their_login_email(client: Any, people: Any) -> None:
+    client.force_login(people.kupang_case_worker)
+    assert client.get("/accounts/email/").status_code == 404
+
+
+def test_it_offers_no_remember_me(client: Any, db: None) -> None:
+    assert b'name="remember"' not in client.get(reverse("account_login")).content
