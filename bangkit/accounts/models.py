@@ -5,6 +5,7 @@ import secrets
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -218,8 +219,8 @@ class ApiToken(TimeStampedModel):
     user = models.ForeignKey(User, verbose_name=_("pengguna"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("nama"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    hint = models.CharField(_("petunjuk"), max_length=12, editable=False)
-    expires_at = models.DateTimeField(_("kedaluwarsa"), null=True, blank=True)
+    hint = models.CharField(_("awalan"), max_length=12, editable=False)
+    expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True, editable=False)
 
@@ -232,6 +233,10 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"
+
+    def clean(self) -> None:
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            raise ValidationError({"expires_at": _("Tanggal berlaku sampai harus di masa depan.")})
 
     @classmethod
     def new_raw_key(cls) -> str:

@@ -126,3 +126,17 @@ def test_it_names_the_token_user_in_the_history_of_an_api_change(api_client: Any
     assert entry.actor == people.kupang_admin
     assert entry.cid == "req-api-0001"
     assert entry.changes_dict["address"] == ["", "Jl. Soeverdi No. 1"]
+
+
+def test_it_explains_a_bad_token_request_and_creates_nothing(client: Any, api_client: Any, people: Any) -> None:
+    client.force_login(people.kupang_case_worker)
+    response = client.post(reverse("accounts:profile"), {"name": "", "expires_at": "2020-01-01T10:00"})
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"name", "expires_at"}
+    api_client.force_authenticate(people.kupang_case_worker)
+    response = api_client.post(
+        reverse("api-token-list"), {"name": "lama", "expires_at": "2020-01-01T10:00:00Z"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["expires_at"]
+    assert not ApiToken.objects.exists()
