@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangkit.accounts.roles import ROLE_DESCRIPTIONS, Role, role_has_permission
 from bangkit.core.models import ScopedModel, TimeStampedModel
@@ -37,7 +38,7 @@ class Organisation(ScopedModel):
 
     class Meta:
         verbose_name = _("organisasi")
-        verbose_name_plural = _("organisasi")
+        verbose_name_plural = pgettext_lazy("plural", "organisasi")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["name", "region"], name="organisation_unique_name_in_region")]
 
@@ -104,7 +105,7 @@ class User(AbstractBaseUser):
 
     class Meta:
         verbose_name = _("pengguna")
-        verbose_name_plural = _("pengguna")
+        verbose_name_plural = pgettext_lazy("plural", "pengguna")
         ordering = ["full_name"]
         constraints = [
             models.CheckConstraint(
@@ -181,7 +182,7 @@ class Grant(TimeStampedModel):
 
     class Meta:
         verbose_name = _("hak akses")
-        verbose_name_plural = _("hak akses")
+        verbose_name_plural = pgettext_lazy("plural", "hak akses")
         ordering = ["user_id", "role"]
         constraints = [
             # Two partial constraints, because SQLite cannot treat NULL (all Indonesia) as one value.
@@ -228,7 +229,7 @@ class ApiToken(TimeStampedModel):
 
     class Meta:
         verbose_name = _("token API")
-        verbose_name_plural = _("token API")
+        verbose_name_plural = pgettext_lazy("plural", "token API")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import connections, models, router, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 _NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
 
@@ -44,7 +45,7 @@ class Region(models.Model):
 
     class Meta:
         verbose_name = _("wilayah")
-        verbose_name_plural = _("wilayah")
+        verbose_name_plural = pgettext_lazy("plural", "wilayah")
         ordering = ["code"]
         indexes = [models.Index(fields=["parent", "name"], name="region_parent_name")]
         constraints = [
