@@ -28,3 +28,13 @@ def test_it_has_generated_authorization_tests_for_every_model_with_a_page_or_api
     tested = {case.model for case in _all_subclasses(ScopedModelTests) if hasattr(case, "model")}
     missing = sorted(model._meta.label for model in EXPOSED_MODELS - tested)
     assert not missing, f"models without generated authorization tests (see core/testing/cases.py): {missing}"
+
+
+def test_it_has_a_migration_for_every_model_change(db: None) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    output = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=output)
+    assert "No changes detected" in output.getvalue()
