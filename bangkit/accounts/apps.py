@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from bangkit.accounts.demo import load_demo_accounts
+        from bangkit.accounts.middleware import remember_time_zone
         from bangkit.accounts.models import Organisation, User
         from bangkit.core.registry import DemoLoader, HomeCounter, MenuEntry, shell
 
@@ -24,3 +27,4 @@ class AccountsConfig(AppConfig):
         shell.add_counter(HomeCounter(_("Organisasi"), Organisation, "accounts:organisation_list"))
         shell.add_counter(HomeCounter(_("Pengguna"), User, "accounts:user_list"))
         shell.add_demo_loader(DemoLoader("accounts", 10, load_demo_accounts))
+        user_logged_in.connect(remember_time_zone, dispatch_uid="bangkit.remember_time_zone")

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+
+# Set at sign-in (see remember_time_zone), so that no request pays a query for it.
+TIME_ZONE_SESSION_KEY = "bangkit_time_zone"
 
 # Pages a user who still has to enrol a second factor may reach.
 _MFA_ENROLMENT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/health/")
@@ -38,10 +43,13 @@ class RequireMfaMiddleware:
         return self.get_response(request)
 
 
-class LanguageMiddleware:
-    """Indonesian unless the user chose otherwise: the language switch's cookie, else the signed-in user's saved
+class UserLocaleMiddleware:
+    """Language and time zone for the request.
+
+    Indonesian unless the user chose otherwise: the language switch's cookie, else the signed-in user's saved
     language, else LANGUAGE_CODE. The browser's Accept-Language is ignored on purpose: many officers' browsers
-    say English while the service's working language is Indonesian.
+    say English while the service's working language is Indonesian. Times are shown in the zone of the user's
+    organisation (a Kupang officer reads WITA).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -55,7 +63,18 @@ class LanguageMiddleware:
             chosen = user.language if user.is_authenticated else settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+        zone = request.session.get(TIME_ZONE_SESSION_KEY) if request.user.is_authenticated else None
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        else:
+            timezone.deactivate()
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+def remember_time_zone(sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """On sign-in, keep the zone of the user's organisation for the session."""
+    if request is not None:
+        request.session[TIME_ZONE_SESSION_KEY] = user.time_zone

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from bangkit.accounts.roles import ROLE_DESCRIPTIONS, Role, role_has_permission
 from bangkit.core.models import ScopedModel, TimeStampedModel
 from bangkit.core.scoping import ALL_REGIONS, ScopedQuerySet
+from bangkit.regions.timezones import WIB, province_time_zone
 
 
 class OrganisationKind(models.TextChoices):
@@ -143,6 +144,13 @@ class User(AbstractBaseUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles() & set(roles))
+
+    @property
+    def time_zone(self) -> str:
+        """The zone of the user's organisation (WIB, WITA or WIT), in which times are shown to them."""
+        if self.organisation is None:
+            return WIB
+        return province_time_zone(self.organisation.region_id)
 
     def has_perm(self, perm: str, obj: object = None) -> bool:
         """Whether a grant anywhere gives `perm`; whether a record lies inside is `restrict`'s question."""

@@ -103,3 +103,20 @@ def test_it_does_not_let_users_change_their_login_email(client: Any, people: Any
 
 def test_it_offers_no_remember_me(client: Any, db: None) -> None:
     assert b'name="remember"' not in client.get(reverse("account_login")).content
+
+
+def test_it_shows_times_in_the_zone_of_the_users_organisation(client: Any, people: Any) -> None:
+    from bangkit.accounts.models import Organisation, OrganisationKind
+    from bangkit.accounts.testing import make_user
+
+    assert people.kupang_case_worker.time_zone == "Asia/Makassar"
+    assert people.indramayu_case_worker.time_zone == "Asia/Jakarta"
+    jayapura = people.regions["53"].__class__.objects.create(code="91", name="Papua", level=1)
+    papua = make_user(
+        "papua@test.id",
+        Organisation.objects.create(name="Dinsos Papua", kind=OrganisationKind.DINSOS_PROVINCE, region=jayapura),
+    )
+    assert papua.time_zone == "Asia/Jayapura"
+    client.force_login(people.kupang_case_worker)
+    response = client.get(reverse("home"))
+    assert response.context["TIME_ZONE"] == "Asia/Makassar"
