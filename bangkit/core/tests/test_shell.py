@@ -157,3 +157,15 @@ def test_it_shows_the_demo_kupang_case_worker_kupang_and_hides_indramayu(
     assert indramayu.name not in names
     assert client.get(reverse("accounts:organisation_detail", args=[indramayu.pk])).status_code == 404
     assert api_client.get(reverse("organisation-detail", args=[indramayu.pk])).status_code == 404
+
+
+def test_it_runs_sqlite_in_wal_mode(tmp_path: Any) -> None:
+    import sqlite3
+
+    from bangkit import settings as project_settings
+
+    connection = sqlite3.connect(tmp_path / "wal.sqlite3")
+    for statement in project_settings.SQLITE_OPTIONS["init_command"].split(";"):
+        connection.execute(statement)
+    assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    connection.close()
