@@ -56,7 +56,11 @@ class UserForm(forms.ModelForm):
             user, permission=permission_name(User, action)
         ).select_related("region")
         organisation_field.required = True
-        if not self.instance.pk:
+        if self.instance.pk:
+            # An administrator never sets an existing user's password: the user resets it by e-mail.
+            del self.fields["password1"]
+            del self.fields["password2"]
+        else:
             self.fields["password1"].required = True
             self.fields["password2"].required = True
 

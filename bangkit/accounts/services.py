@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangkit.accounts.models import ApiToken, Grant, Organisation, User, hash_token
+from bangkit.accounts.roles import Role
 from bangkit.core.exceptions import OutOfJurisdiction, ServiceError
 from bangkit.core.scoping import ALL_REGIONS, permission_name
 from bangkit.regions.models import Region
@@ -36,8 +37,25 @@ def organisation_save(*, actor: User, organisation: Organisation) -> Organisatio
 
 
 @transaction.atomic
+def _covers(codes: frozenset[str], region: Region | None) -> bool:
+    if ALL_REGIONS in codes:
+        return True
+    return region is not None and any(region.code == code or region.code.startswith(code + ".") for code in codes)
+
+
+# Roles that only a national administrator may hand out: they read or move everything, or approve payments.
+NATIONAL_ONLY_ROLES = frozenset({Role.AUDITOR, Role.ADMINISTRATOR, Role.FINANCE_OFFICER})
+
+
 def user_save(*, actor: User, user: User, password: str | None = None) -> User:
     action = "change" if user.pk else "add"
+    if user.pk and not actor.is_superuser:
+        # Changing an account is taking it over: only allowed when the actor's jurisdiction covers every grant
+        # the account holds, so that nobody can reach powers wider than their own.
+        codes = actor.jurisdiction_codes(permission_name(User, "change"))
+        stored = User.objects.get(pk=user.pk)
+        if stored.is_superuser or not all(_covers(codes, grant.region) for grant in stored.active_grants()):
+            raise OutOfJurisdiction(_("Akun ini memegang peran di luar yurisdiksi Anda."))
     organisation = user.organisation
     _require_region_in_scope(
         actor=actor,
@@ -62,6 +80,10 @@ def grant_create(
     if actor.pk == user.pk and not actor.is_superuser:
         raise ServiceError(_("Anda tidak dapat memberi hak akses kepada diri sendiri."), field="role")
     _require_region_in_scope(actor=actor, permission=permission_name(Grant, "add"), region=region, field="region")
+    if role in NATIONAL_ONLY_ROLES and not (
+        actor.is_superuser or ALL_REGIONS in actor.jurisdiction_codes(permission_name(Grant, "add"))
+    ):
+        raise ServiceError(_("Peran ini hanya dapat diberikan oleh administrator nasional."), field="role")
     grant = Grant(user=user, role=role, region=region, valid_until=valid_until, granted_by=actor)
     grant.full_clean()
     grant.save()

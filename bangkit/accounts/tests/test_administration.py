@@ -187,3 +187,34 @@ def test_it_keeps_one_national_grant_per_role_in_the_database(people: Any) -> No
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Grant.objects.create(user=people.national_analyst, role=Role.ANALYST, region=None)
+
+
+def test_it_does_not_let_a_regional_administrator_take_over_a_wider_account(client: Any, people: Any) -> None:
+    national = people.kupang_case_worker
+    Grant.objects.create(user=national, role=Role.ANALYST, region=None)
+    client.force_login(people.kupang_admin)
+    url = reverse("accounts:user_edit", args=[national.pk])
+    response = client.post(
+        url, {"email": "taken@example.id", "full_name": "X", "organisation": national.organisation_id, "language": "id"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    national.refresh_from_db()
+    assert national.email == "kupang.worker@test.id"
+
+
+def test_it_never_lets_an_administrator_set_an_existing_users_password(client: Any, people: Any) -> None:
+    client.force_login(people.kupang_admin)
+    response = client.get(reverse("accounts:user_edit", args=[people.kupang_nobody.pk]))
+    assert "password1" not in response.context["form"].fields
+
+
+def test_it_keeps_powerful_roles_for_national_administrators(client: Any, people: Any) -> None:
+    client.force_login(people.kupang_admin)
+    url = reverse("accounts:grant_add", args=[people.kupang_nobody.pk])
+    for role in (Role.AUDITOR, Role.ADMINISTRATOR, Role.FINANCE_OFFICER):
+        response = client.post(url, {"role": role, "region": "53.01"})
+        assert response.status_code == 400, role
+    assert not Grant.objects.filter(user=people.kupang_nobody).exists()
+    client.force_login(people.national_admin)
+    assert client.post(url, {"role": Role.FINANCE_OFFICER, "region": "53.01"}).status_code == 302
