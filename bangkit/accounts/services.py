@@ -22,7 +22,7 @@ def _require_region_in_scope(*, actor: User, permission: str, region: Region | N
         return
     if region is None:
         raise OutOfJurisdiction(_("Hanya pengguna tingkat nasional yang dapat memilih seluruh Indonesia."), field=field)
-    if not any(region.code == code or region.code.startswith(code + ".") for code in codes):
+    if not _covers(codes, region):
         raise OutOfJurisdiction(_("Wilayah ini di luar yurisdiksi Anda."), field=field)
 
 
