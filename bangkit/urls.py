@@ -1,15 +1,27 @@
-from django.urls import URLPattern, URLResolver, include, path
+from django.contrib.auth.decorators import login_required
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
 
 from bangkit.accounts import views as accounts_views
 from bangkit.core import views as core_views
+from bangkit.core.api import ApiNotFoundView
 
 api_v1: list[URLPattern | URLResolver] = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The schema and its docs page map the whole API: signed-in users only. The schema answers an anonymous
+    # caller 401 (send a session or a token); the docs page, read in a browser, sends them to the login page.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api-schema"),
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[IsAuthenticated])),
+        name="api-docs",
+    ),
     path("regions/", include("bangkit.regions.api.urls")),
     path("", include("bangkit.accounts.api.urls")),
     path("", include("bangkit.audit.api.urls")),
+    path("", include("bangkit.registry.api.urls")),
+    path("", include("bangkit.cases.api.urls")),
+    path("", include("bangkit.dataimport.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,5 +34,10 @@ urlpatterns = [
     path("regions/", include("bangkit.regions.urls")),
     path("admin/", include("bangkit.accounts.urls")),
     path("audit/", include("bangkit.audit.urls")),
+    path("registry/", include("bangkit.registry.urls")),
+    path("cases/", include("bangkit.cases.urls")),
+    path("imports/", include("bangkit.dataimport.urls")),
     path("api/v1/", include(api_v1)),
+    # Last: any other path under /api/ answers 404 in the API's error shape (401 to anonymous callers).
+    re_path(r"^api(?:/|$)", ApiNotFoundView.as_view()),
 ]

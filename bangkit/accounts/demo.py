@@ -105,35 +105,38 @@ def demo_email(org_slug: str, role: str) -> str:
 
 
 def load_demo_accounts() -> list[str]:
-    """Creates what is missing and leaves what exists: running it again adds no duplicates."""
-    created = 0
+    """Creates the demo organisations and users that are missing, and leaves alone what exists.
+
+    A demo user's grants, password and second factor are set up only when the user is created: what an
+    administrator changed since (a revoked grant, a new password, a deactivated account, an edited organisation)
+    stays as they left it when the demo is loaded again.
+    """
+    new_organisations = new_users = 0
     for spec in DEMO_ORGANISATIONS:
-        organisation, _ = Organisation.objects.update_or_create(
+        organisation, was_created = Organisation.objects.get_or_create(
             name=spec.name,
             region=Region.objects.get(code=spec.region_code),
             defaults={"short_name": spec.short_name, "kind": spec.kind},
         )
+        new_organisations += was_created
         jurisdictions = [Region.objects.get(code=code) if code else None for code in spec.jurisdiction_codes]
         for role in Role:
-            user, was_created = User.objects.get_or_create(
-                email=demo_email(spec.slug, role),
-                defaults={"full_name": f"{role.label} — {spec.short_name}", "organisation": organisation},
+            email = demo_email(spec.slug, role)
+            if User.objects.filter(email=email).exists():
+                continue
+            user = User.objects.create_user(
+                email=email,
+                password=DEMO_PASSWORD,
+                full_name=f"{role.label} — {spec.short_name}",
+                organisation=organisation,
             )
-            if was_created:
-                user.set_password(DEMO_PASSWORD)
-                user.save(update_fields=["password"])
-                created += 1
+            new_users += 1
             for jurisdiction in jurisdictions:
-                Grant.objects.get_or_create(user=user, role=role, region=jurisdiction)
+                Grant.objects.create(user=user, role=role, region=jurisdiction)
             if role in settings.BANGKIT_MFA_REQUIRED_ROLES:
-                _ensure_mfa(user)
-    return [f"{len(DEMO_ORGANISATIONS)} organisations, {created} new demo users"]
-
-
-def _ensure_mfa(user: User) -> None:
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, generate_totp_secret())
-    RecoveryCodes.activate(user)
+                TOTP.activate(user, generate_totp_secret())
+                RecoveryCodes.activate(user)
+    return [f"{new_organisations} new demo organisations, {new_users} new demo users"]
 
 
 def demo_logins() -> list[DemoLogin]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
@@ -110,3 +111,9 @@ class ApiTokenForm(forms.ModelForm):
         model = ApiToken
         fields = ["name", "expires_at"]
         widgets = {"expires_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["expires_at"].help_text = _(
+            "Kosongkan agar token berlaku %(default)d hari. Paling lama %(max)d hari."
+        ) % {"default": settings.BANGKIT_API_TOKEN_DEFAULT_DAYS, "max": settings.BANGKIT_API_TOKEN_MAX_DAYS}

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from datetime import timedelta
+from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, router
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +29,42 @@ class OrganisationKind(models.TextChoices):
     RSBM = "rsbm", _("RSBM / balai")
 
 
-class Organisation(ScopedModel):
+class ConstraintErrorsOnFields(models.Model):
+    """Shows a violated database constraint's message on the field it is about, not above the form.
+
+    `constraint_fields` maps a constraint's name to that field. Every constraint declares a translated
+    `violation_error_message`, so nobody is ever shown a constraint's name. Choice fields carry a CheckConstraint
+    too, so that no write that bypasses the forms stores a value the application cannot show: adding a choice
+    therefore needs a migration.
+    """
+
+    constraint_fields: ClassVar[dict[str, str]] = {}
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        using = router.db_for_write(type(self), instance=self)
+        errors: dict[str, list[ValidationError]] = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                checked: Any = constraint  # every concrete constraint has validate(); the stubs' base class has not
+                try:
+                    checked.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as exc:
+                    field = self.constraint_fields.get(constraint.name, NON_FIELD_ERRORS)
+                    errors.setdefault(field, []).extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _choice_constraint(field: str, values: Any, name: str, message: Any) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": list(values)}), name=name, violation_error_message=message
+    )
+
+
+class Organisation(ConstraintErrorsOnFields, ScopedModel):
     name = models.CharField(_("nama"), max_length=200)
     short_name = models.CharField(_("nama singkat"), max_length=60, blank=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=OrganisationKind.choices)
@@ -37,11 +74,25 @@ class Organisation(ScopedModel):
     address = models.CharField(_("alamat"), max_length=300, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
 
+    constraint_fields: ClassVar[dict[str, str]] = {
+        "organisation_unique_name_in_region": "name",
+        "organisation_kind_valid": "kind",
+    }
+
     class Meta:
         verbose_name = _("organisasi")
         verbose_name_plural = pgettext_lazy("plural", "organisasi")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["name", "region"], name="organisation_unique_name_in_region")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "region"],
+                name="organisation_unique_name_in_region",
+                violation_error_message=_("Sudah ada organisasi dengan nama ini di wilayah yang sama."),
+            ),
+            _choice_constraint(
+                "kind", OrganisationKind.values, "organisation_kind_valid", _("Jenis organisasi tidak dikenal.")
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -58,8 +109,8 @@ class UserManager(BaseUserManager["User"]):
     def get_queryset(self) -> UserQuerySet:
         return UserQuerySet(self.model, using=self._db)
 
-    def restrict(self, user: Any, action: str = "view") -> UserQuerySet:
-        return self.get_queryset().restrict(user, action)  # type: ignore[return-value]
+    def restrict(self, user: Any, action: str = "view", *, permission: str | None = None) -> UserQuerySet:
+        return self.get_queryset().restrict(user, action, permission=permission)  # type: ignore[return-value]
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -73,7 +124,10 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser):
+LANGUAGE_CHOICES = [("id", "Bahasa Indonesia"), ("en", "English")]
+
+
+class User(ConstraintErrorsOnFields, AbstractBaseUser):
     """A person who works in Bangkit. Users are placed by their organisation's region.
 
     What a user may do comes only from role grants (accounts/roles.py), never from Django's per-user
@@ -88,9 +142,7 @@ class User(AbstractBaseUser):
         Organisation, verbose_name=_("organisasi"), on_delete=models.PROTECT, related_name="users", null=True
     )
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
-    language = models.CharField(
-        _("bahasa"), max_length=5, choices=[("id", "Bahasa Indonesia"), ("en", "English")], default="id"
-    )
+    language = models.CharField(_("bahasa"), max_length=5, choices=LANGUAGE_CHOICES, default="id")
     is_active = models.BooleanField(_("aktif"), default=True)
     is_staff = models.BooleanField(_("staf admin Django"), default=False)
     is_superuser = models.BooleanField(
@@ -104,14 +156,27 @@ class User(AbstractBaseUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
 
+    constraint_fields: ClassVar[dict[str, str]] = {
+        "user_has_organisation": "organisation",
+        "user_language_valid": "language",
+    }
+
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = pgettext_lazy("plural", "pengguna")
         ordering = ["full_name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(is_superuser=True) | Q(organisation__isnull=False), name="user_has_organisation"
-            )
+                condition=Q(is_superuser=True) | Q(organisation__isnull=False),
+                name="user_has_organisation",
+                violation_error_message=_("Setiap pengguna harus termasuk dalam satu organisasi."),
+            ),
+            _choice_constraint(
+                "language",
+                [code for code, _name in LANGUAGE_CHOICES],
+                "user_language_valid",
+                _("Bahasa tidak dikenal."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,7 +230,7 @@ class User(AbstractBaseUser):
         return self.is_active and self.is_superuser
 
 
-class Grant(TimeStampedModel):
+class Grant(ConstraintErrorsOnFields, TimeStampedModel):
     """A role held over a jurisdiction: a region node and everything under it, or all Indonesia when empty."""
 
     scope_region_path = "user__organisation__region"
@@ -188,6 +253,13 @@ class Grant(TimeStampedModel):
 
     objects = ScopedQuerySet.as_manager()
 
+    constraint_fields: ClassVar[dict[str, str]] = {
+        "grant_unique_role_region": "role",
+        "grant_unique_national_role": "role",
+        "grant_valid_period": "valid_until",
+        "grant_role_valid": "role",
+    }
+
     class Meta:
         verbose_name = _("hak akses")
         verbose_name_plural = pgettext_lazy("plural", "hak akses")
@@ -195,24 +267,32 @@ class Grant(TimeStampedModel):
         constraints = [
             # Two partial constraints, because SQLite cannot treat NULL (all Indonesia) as one value.
             models.UniqueConstraint(
-                fields=["user", "role", "region"], condition=Q(region__isnull=False), name="grant_unique_role_region"
+                fields=["user", "role", "region"],
+                condition=Q(region__isnull=False),
+                name="grant_unique_role_region",
+                violation_error_message=_("Pengguna ini sudah memegang peran ini di yurisdiksi ini."),
             ),
             models.UniqueConstraint(
-                fields=["user", "role"], condition=Q(region__isnull=True), name="grant_unique_national_role"
+                fields=["user", "role"],
+                condition=Q(region__isnull=True),
+                name="grant_unique_national_role",
+                violation_error_message=_("Pengguna ini sudah memegang peran ini untuk seluruh Indonesia."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="grant_valid_period",
+                violation_error_message=_("Tanggal berlaku sampai tidak boleh sebelum tanggal berlaku sejak."),
             ),
+            _choice_constraint("role", Role.values, "grant_role_valid", _("Peran tidak dikenal.")),
         ]
-
-    @property
-    def role_description(self) -> str:
-        return str(ROLE_DESCRIPTIONS.get(self.role, ""))
 
     def __str__(self) -> str:
         where = self.region.name if self.region_id and self.region else _("Seluruh Indonesia")
         return f"{self.get_role_display()} — {where}"
+
+    @property
+    def role_description(self) -> str:
+        return str(ROLE_DESCRIPTIONS.get(self.role, ""))
 
 
 def hash_token(raw: str) -> str:
@@ -244,8 +324,17 @@ class ApiToken(TimeStampedModel):
         return f"{self.name} ({self.hint}…)"
 
     def clean(self) -> None:
-        if self.expires_at is not None and self.expires_at <= timezone.now():
+        if self.expires_at is None:
+            return
+        now = timezone.now()
+        if self.expires_at <= now:
             raise ValidationError({"expires_at": _("Tanggal berlaku sampai harus di masa depan.")})
+        max_days = settings.BANGKIT_API_TOKEN_MAX_DAYS
+        # Measured from creation, so that saving an existing token again does not push its limit back.
+        if self.expires_at > (self.created_at or now) + timedelta(days=max_days):
+            raise ValidationError(
+                {"expires_at": _("Token dapat berlaku paling lama %(days)d hari sejak dibuat.") % {"days": max_days}}
+            )
 
     @classmethod
     def new_raw_key(cls) -> str:

@@ -28,16 +28,67 @@ class Role(models.TextChoices):
 
 
 # Reference data every role reads.
-_REFERENCE = ("regions.view_*",)
+_REFERENCE = ("regions.view_*", "registry.view_bank")
+
+# Reading unmasked identifiers is its own permission (not a `view_*`, so no wildcard grants it by accident):
+# NIK, KK, document and phone numbers; bank account numbers; the trafficking account (the person's story).
+UNMASK_IDENTIFIERS = "registry.unmask_identifiers"
+UNMASK_ACCOUNT_NUMBERS = "registry.unmask_account_numbers"
+READ_TRAFFICKING_ACCOUNT = "registry.read_trafficking_account"
+VERIFY_BANK_ACCOUNT = "registry.verify_bankaccount"
+RESOLVE_DUPLICATES = "registry.resolve_duplicatepair"
+APPROVE_CASE = "cases.approve_case"
+REOPEN_CASE = "cases.reopen_case"
+OVERRIDE_CONSENT = "cases.override_consent"
+
+# Registering people and running their cases: everything in both apps but deletion and the special permissions.
+_CASEWORK = (
+    "registry.view_*",
+    "registry.add_*",
+    "registry.change_*",
+    "registry.delete_migrationstay",  # a stay abroad recorded by mistake
+    "cases.view_*",
+    "cases.add_*",
+    "cases.change_*",
+    UNMASK_IDENTIFIERS,
+    READ_TRAFFICKING_ACCOUNT,
+)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.CASE_WORKER: (*_REFERENCE, "accounts.view_organisation"),
-    Role.SUPERVISOR: (*_REFERENCE, "accounts.view_organisation", "accounts.view_user"),
-    Role.PROGRAM_OFFICER: (*_REFERENCE, "accounts.view_organisation"),
-    Role.FINANCE_OFFICER: (*_REFERENCE, "accounts.view_organisation"),
+    Role.CASE_WORKER: (*_REFERENCE, "accounts.view_organisation", *_CASEWORK),
+    Role.SUPERVISOR: (
+        *_REFERENCE,
+        "accounts.view_organisation",
+        "accounts.view_user",
+        *_CASEWORK,
+        UNMASK_ACCOUNT_NUMBERS,
+        VERIFY_BANK_ACCOUNT,
+        RESOLVE_DUPLICATES,
+        APPROVE_CASE,
+        REOPEN_CASE,
+        OVERRIDE_CONSENT,
+    ),
+    # Program officers enrol people in events: they see who people are, never their identifiers.
+    Role.PROGRAM_OFFICER: (*_REFERENCE, "accounts.view_organisation", "registry.view_person", "cases.view_case"),
+    # Finance officers pay to bank accounts: they see and verify account numbers.
+    Role.FINANCE_OFFICER: (
+        *_REFERENCE,
+        "accounts.view_organisation",
+        "registry.view_person",
+        "registry.view_bankaccount",
+        UNMASK_ACCOUNT_NUMBERS,
+        VERIFY_BANK_ACCOUNT,
+    ),
+    # Analysts work with aggregates only: no permission on people or cases at all, so no names.
     Role.ANALYST: (*_REFERENCE, "accounts.view_organisation"),
-    Role.AUDITOR: ("*.view_*", "audit.view_history"),
-    Role.ADMINISTRATOR: (*_REFERENCE, "accounts.*", "audit.view_history"),
+    Role.AUDITOR: (
+        "*.view_*",
+        "audit.view_history",
+        UNMASK_IDENTIFIERS,
+        UNMASK_ACCOUNT_NUMBERS,
+        READ_TRAFFICKING_ACCOUNT,
+    ),
+    Role.ADMINISTRATOR: (*_REFERENCE, "accounts.*", "audit.view_history", "registry.add_bank", "registry.change_bank"),
 }
 
 ROLE_DESCRIPTIONS: dict[str, StrOrPromise] = {

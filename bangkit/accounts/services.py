@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,11 @@ from bangkit.accounts.roles import Role
 from bangkit.core.exceptions import OutOfJurisdiction, ServiceError
 from bangkit.core.scoping import ALL_REGIONS, permission_name
 from bangkit.regions.models import Region
+
+
+def region_in_scope(*, actor: User, permission: str, region: Region | None) -> bool:
+    """Whether `actor` holds `permission` over `region` (None: all Indonesia)."""
+    return actor.is_superuser or _covers(actor.jurisdiction_codes(permission), region)
 
 
 def _require_region_in_scope(*, actor: User, permission: str, region: Region | None, field: str) -> None:
@@ -36,7 +42,6 @@ def organisation_save(*, actor: User, organisation: Organisation) -> Organisatio
     return organisation
 
 
-@transaction.atomic
 def _covers(codes: frozenset[str], region: Region | None) -> bool:
     if ALL_REGIONS in codes:
         return True
@@ -47,7 +52,9 @@ def _covers(codes: frozenset[str], region: Region | None) -> bool:
 NATIONAL_ONLY_ROLES = frozenset({Role.AUDITOR, Role.ADMINISTRATOR, Role.FINANCE_OFFICER})
 
 
+@transaction.atomic
 def user_save(*, actor: User, user: User, password: str | None = None) -> User:
+    """Creates or changes an account. Setting the password of an existing account revokes its API tokens."""
     action = "change" if user.pk else "add"
     if user.pk and not actor.is_superuser:
         # Changing an account is taking it over: only allowed when the actor's jurisdiction covers every grant
@@ -69,7 +76,10 @@ def user_save(*, actor: User, user: User, password: str | None = None) -> User:
     elif not user.pk:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
+    is_new = user.pk is None
     user.save()
+    if password and not is_new:
+        api_tokens_revoke_all(user=user)
     return user
 
 
@@ -79,6 +89,8 @@ def grant_create(
 ) -> Grant:
     if actor.pk == user.pk and not actor.is_superuser:
         raise ServiceError(_("Anda tidak dapat memberi hak akses kepada diri sendiri."), field="role")
+    if not User.objects.restrict(actor, permission=permission_name(Grant, "add")).filter(pk=user.pk).exists():
+        raise OutOfJurisdiction(_("Pengguna ini di luar yurisdiksi Anda."))
     _require_region_in_scope(actor=actor, permission=permission_name(Grant, "add"), region=region, field="region")
     if role in NATIONAL_ONLY_ROLES and not (
         actor.is_superuser or ALL_REGIONS in actor.jurisdiction_codes(permission_name(Grant, "add"))
@@ -101,12 +113,26 @@ def grant_revoke(*, actor: User, grant: Grant) -> None:
 
 
 def api_token_create(*, user: User, name: str, expires_at: Any = None) -> tuple[ApiToken, str]:
-    """Returns the token and its raw key; the raw key is never stored and cannot be shown again."""
+    """Returns the token and its raw key; the raw key is never stored and cannot be shown again.
+
+    Every token expires: after BANGKIT_API_TOKEN_DEFAULT_DAYS unless `expires_at` says otherwise, never later than
+    BANGKIT_API_TOKEN_MAX_DAYS on (ApiToken.clean refuses that with a message on `expires_at`). Callers refuse a
+    request authenticated by a token itself (a stolen token must not breed more) and ask a signed-in user to
+    confirm their password first.
+    """
+    if expires_at is None:
+        expires_at = timezone.now() + timedelta(days=settings.BANGKIT_API_TOKEN_DEFAULT_DAYS)
     raw = ApiToken.new_raw_key()
     token = ApiToken(user=user, name=name, key_hash=hash_token(raw), hint=raw[:8], expires_at=expires_at)
     token.full_clean()
     token.save()
     return token, raw
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revokes every token of `user` still in force, e.g. when their password changes; returns how many."""
+    now = timezone.now()
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now, updated_at=now)
 
 
 def api_token_revoke(*, user: User, token_id: int) -> ApiToken:

@@ -33,8 +33,11 @@ class People:
     kupang_supervisor: User
     kupang_admin: User
     kupang_nobody: User
+    kupang_program_officer: User
     indramayu_case_worker: User
+    indramayu_supervisor: User
     indramayu_admin: User
+    national_finance_officer: User
     national_analyst: User
     national_auditor: User
     national_admin: User
@@ -76,10 +79,17 @@ def create_people() -> People:
         kupang_supervisor=make_user("kupang.supervisor@test.id", orgs.kupang_dinsos, (Role.SUPERVISOR, kupang)),
         kupang_admin=make_user("kupang.admin@test.id", orgs.kupang_dinsos, (Role.ADMINISTRATOR, kupang)),
         kupang_nobody=make_user("kupang.nobody@test.id", orgs.kupang_lks),
+        kupang_program_officer=make_user(
+            "kupang.programme@test.id", orgs.kupang_dinsos, (Role.PROGRAM_OFFICER, kupang)
+        ),
         indramayu_case_worker=make_user(
             "indramayu.worker@test.id", orgs.indramayu_dinsos, (Role.CASE_WORKER, indramayu)
         ),
+        indramayu_supervisor=make_user(
+            "indramayu.supervisor@test.id", orgs.indramayu_dinsos, (Role.SUPERVISOR, indramayu)
+        ),
         indramayu_admin=make_user("indramayu.admin@test.id", orgs.indramayu_dinsos, (Role.ADMINISTRATOR, indramayu)),
+        national_finance_officer=make_user("national.finance@test.id", orgs.directorate, (Role.FINANCE_OFFICER, None)),
         national_analyst=make_user("national.analyst@test.id", orgs.directorate, (Role.ANALYST, None)),
         national_auditor=make_user("national.auditor@test.id", orgs.directorate, (Role.AUDITOR, None)),
         national_admin=make_user("national.admin@test.id", orgs.directorate, (Role.ADMINISTRATOR, None)),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from bangkit.core.generic import (
     ObjectEditView,
     ObjectListView,
     add_errors_to_form,
+    record_permitted,
 )
 from bangkit.core.scoping import permission_name
 
@@ -45,7 +47,6 @@ class OrganisationDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["members"] = User.objects.restrict(user).filter(organisation=self.object).order_by("full_name")
-        context["can_change"] = user.has_perm(permission_name(Organisation, "change"))
         return context
 
 
@@ -73,11 +74,29 @@ class UserDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        actor = self.request.user
-        context["grants"] = self.object.grants.select_related("region", "granted_by").order_by("role")
-        context["can_change"] = actor.has_perm(permission_name(User, "change"))
-        context["can_grant"] = actor.has_perm(permission_name(Grant, "add")) and actor.pk != self.object.pk
-        context["grant_form"] = kwargs.get("grant_form") or GrantForm(user=actor)  # type: ignore[arg-type]
+        actor: User = self.request.user  # type: ignore[assignment]
+        target = self.object
+        others = actor.pk != target.pk  # nobody grants or revokes their own roles
+        # Grants are placed by their holder's organisation: whether the actor may add or revoke them here is
+        # whether the holder lies inside the jurisdictions where the actor holds that permission.
+        add_grant, delete_grant = permission_name(Grant, "add"), permission_name(Grant, "delete")
+        may_revoke_here = others and record_permitted(actor, User.objects.all(), target.pk, permission=delete_grant)
+        grants = list(target.grants.select_related("region", "granted_by").order_by("role"))
+        for grant in grants:
+            grant.can_revoke = may_revoke_here and services.region_in_scope(
+                actor=actor, permission=delete_grant, region=grant.region
+            )
+        context["grants"] = grants
+        context["can_grant"] = others and record_permitted(actor, User.objects.all(), target.pk, permission=add_grant)
+        if context["can_change"] and not actor.is_superuser:
+            # As services.user_save: an account whose roles reach beyond the actor's jurisdiction is not theirs to
+            # change.
+            change_user = permission_name(User, "change")
+            context["can_change"] = not target.is_superuser and all(
+                services.region_in_scope(actor=actor, permission=change_user, region=grant.region)
+                for grant in target.active_grants()
+            )
+        context["grant_form"] = kwargs.get("grant_form") or GrantForm(user=actor)
         return context
 
 
@@ -97,15 +116,11 @@ class UserEditView(ObjectEditView):
 
 
 class GrantAddView(UserDetailView):
-    """POST a grant form from a user's page; the user must be inside the actor's jurisdiction (else 404)."""
+    """POST a grant form from a user's page. The user must lie inside the jurisdictions where the actor may add
+    grants (else 404), not merely where the actor may see users; without that permission anywhere, 403."""
 
-    action = "view"
+    permission = permission_name(Grant, "add")
     http_method_names = ["post"]
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not request.user.has_perm(permission_name(Grant, "add")):
-            return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = target = self.get_object()
@@ -143,8 +158,14 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reauthentication_required(allow_get=True)
 def profile(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's own page: language, second factor and personal API tokens."""
+    """The signed-in user's own page: language, second factor and personal API tokens.
+
+    Creating a token (POST) asks for the password again unless the user signed in or confirmed it within the last
+    few minutes (ACCOUNT_REAUTHENTICATION_TIMEOUT): whoever finds an unlocked session must not leave with a key
+    that outlives it. After the password, allauth replays the suspended POST and the new token is shown.
+    """
     user: User = request.user  # type: ignore[assignment]
     new_key = None
     form = ApiTokenForm()

@@ -16,8 +16,8 @@ class AuditConfig(AppConfig):
 
         # The apps that predate the history register here; every later app registers its own models.
         register_history(Organisation)
-        # Password hashes and login times are not history; a staff member's phone is personal data.
-        register_history(User, exclude_fields=["password", "last_login"], mask_fields=["phone"])
+        # Login times are not history; that a password changed is, but never its hash; nor a staff phone number.
+        register_history(User, exclude_fields=["last_login"], mask_fields=["phone", "password"])
         register_history(Grant)
         # Token usage times change on every API call and are no one's decision.
         register_history(ApiToken, exclude_fields=["key_hash", "last_used_at"])

@@ -119,7 +119,9 @@ def _readable(model_field: Any, value: str | None, references: dict[Any, dict[An
         return value
     if _is_reference(model_field):
         related = references.get(model_field.related_model, {}).get(_reference_key(model_field, value))
-        return str(related) if related is not None else _("#%(id)s (sudah dihapus)") % {"id": value}
+        if related is None:
+            return _("#%(id)s (dihapus atau di luar yurisdiksi Anda)") % {"id": value}
+        return str(related)
     if getattr(model_field, "choices", None):
         return str({str(key): label for key, label in model_field.flatchoices}.get(value, value))
     if isinstance(model_field, models.BooleanField):
@@ -135,8 +137,18 @@ def _readable(model_field: Any, value: str | None, references: dict[Any, dict[An
     return value
 
 
-def _related_records(entries: Sequence[LogEntry]) -> dict[Any, dict[Any, models.Model]]:
-    """Every record referred to by a foreign key in `entries`, keyed by model and primary key."""
+def _readable_records(model: type[models.Model], user: Any) -> models.QuerySet[Any]:
+    """The records of `model` whose names `user` may read: a history entry must not name a survivor the
+    reader could not open. Models without jurisdiction (regions, banks) are reference data, readable by all."""
+    queryset = model._base_manager.all()
+    restrict = getattr(model._default_manager.all(), "restrict", None)
+    if restrict is None:
+        return queryset
+    return restrict(user, "view")
+
+
+def _related_records(entries: Sequence[LogEntry], user: Any) -> dict[Any, dict[Any, models.Model]]:
+    """Every record referred to by a foreign key in `entries` that `user` may see, by model and primary key."""
     wanted: dict[Any, set[Any]] = defaultdict(set)
     for entry in entries:
         model = entry.content_type.model_class()
@@ -149,11 +161,11 @@ def _related_records(entries: Sequence[LogEntry]) -> dict[Any, dict[Any, models.
                 key = _reference_key(model_field, value) if _stored(value) else None
                 if key is not None:
                     wanted[model_field.related_model].add(key)
-    return {related: related._base_manager.in_bulk(list(keys)) for related, keys in wanted.items()}
+    return {related: _readable_records(related, user).in_bulk(list(keys)) for related, keys in wanted.items()}
 
 
-def describe_entries(entries: Sequence[LogEntry]) -> list[EntryView]:
-    references = _related_records(entries)
+def describe_entries(entries: Sequence[LogEntry], user: Any) -> list[EntryView]:
+    references = _related_records(entries, user)
     views = []
     for entry in entries:
         model = entry.content_type.model_class()

@@ -35,9 +35,18 @@ def _actor_choices(request: HttpRequest | None) -> QuerySet[User]:
     return auditable_users(request.user) if request is not None else User.objects.none()
 
 
-def _start_of_day(day: dt.date) -> dt.datetime:
-    """Midnight of `day` in the active (the user's) zone: a date filter means the user's calendar day."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+def _start_of_day(day: dt.date) -> dt.datetime | None:
+    """Midnight of `day` in the active (the user's) zone: a date filter means the user's calendar day.
+
+    None when that instant is outside what a datetime holds in UTC, i.e. before 0001-01-01 00:00 UTC, as the first
+    midnight of the calendar is anywhere east of Greenwich (0001-01-01 00:00 WIB): every entry is after it.
+    """
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    try:
+        start.astimezone(dt.UTC)
+    except OverflowError:
+        return None
+    return start
 
 
 class LogEntryFilterForm(forms.Form):
@@ -116,7 +125,10 @@ class LogEntryFilterSet(django_filters.FilterSet):
         return queryset.filter(content_type__app_label=app_label, content_type__model=model)
 
     def filter_date_from(self, queryset: QuerySet[LogEntry], name: str, value: dt.date) -> QuerySet[LogEntry]:
-        return queryset.filter(timestamp__gte=_start_of_day(value))
+        start = _start_of_day(value)
+        return queryset if start is None else queryset.filter(timestamp__gte=start)
 
     def filter_date_to(self, queryset: QuerySet[LogEntry], name: str, value: dt.date) -> QuerySet[LogEntry]:
-        return queryset.filter(timestamp__lt=_start_of_day(value + dt.timedelta(days=1)))
+        # Up to the end of the last day there is (9999-12-31) is no upper bound at all.
+        end = None if value == dt.date.max else _start_of_day(value + dt.timedelta(days=1))
+        return queryset if end is None else queryset.filter(timestamp__lt=end)

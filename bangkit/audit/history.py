@@ -12,19 +12,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from auditlog.cid import get_cid
-from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from auditlog.signals import post_log
 from django.apps import apps
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.views.generic.detail import SingleObjectMixin
 from rest_framework.request import Request
 
 from bangkit.core.fields import BlindIndexField, EncryptedTextField
+from bangkit.core.middleware import client_ip
 
 VIEW_HISTORY = "audit.view_history"
 
@@ -39,6 +41,8 @@ HISTORY_EXEMPT: frozenset[str] = frozenset(
     {
         "encryption_app",  # test-only app of the field-encryption tests
         "regions.RegionToken",  # search keys derived from Region and rebuilt on each of its saves
+        "cases.CaseEvent",  # the case timeline: written once by services, never changed
+        "audit.EntryScope",  # part of the history itself
     }
 )
 
@@ -91,6 +95,48 @@ def masked_fields(model: type[models.Model] | None) -> frozenset[str]:
     return frozenset(auditlog.get_model_fields(model)["mask_fields"])
 
 
+def record_region_code(obj: models.Model | None) -> str | None:
+    """The code of the region that places `obj` (its `scope_region_path`), or None for national records."""
+    if obj is None:
+        return None
+    if obj._meta.label == "regions.Region":
+        return str(obj.pk)
+    path: str | None = getattr(type(obj), "scope_region_path", None)
+    if path is None:
+        return None
+    *hops, last = path.split("__")
+    target: Any = obj
+    try:
+        for hop in hops:
+            target = getattr(target, hop)
+            if target is None:
+                return None
+    except ObjectDoesNotExist:  # the parent went first in a cascade delete
+        return None
+    code = getattr(target, target._meta.get_field(last).attname)
+    return None if code is None else str(code)
+
+
+def place_entry(entry: LogEntry, *versions: models.Model | None) -> None:
+    """Files `entry` under the region of each version of its record (before and after a move)."""
+    from bangkit.audit.models import EntryScope
+
+    codes = {code for code in map(record_region_code, versions) if code is not None}
+    EntryScope.objects.bulk_create([EntryScope(entry=entry, region_id=code) for code in sorted(codes)])
+
+
+@receiver(post_log, dispatch_uid="bangkit.audit.place_entry")
+def _place_logged_change(
+    sender: type[models.Model],
+    instance: models.Model,
+    log_entry: LogEntry | None = None,
+    instance_old: models.Model | None = None,
+    **kwargs: Any,
+) -> None:
+    if log_entry is not None:
+        place_entry(log_entry, instance, instance_old)
+
+
 def record_access(request_or_user: HttpRequest | Request | AbstractBaseUser, obj: models.Model) -> LogEntry:
     """Writes an access entry: `request_or_user` viewed `obj`. Call it wherever a sensitive record is shown.
 
@@ -105,7 +151,7 @@ def record_access(request_or_user: HttpRequest | Request | AbstractBaseUser, obj
         user = request_or_user.user
         cid = request_or_user.META.get("HTTP_X_REQUEST_ID") or get_cid()
         # The same rule auditlog's middleware applies to change entries, so both kinds agree.
-        remote_addr = AuditlogMiddleware._get_remote_addr(request_or_user)
+        remote_addr = client_ip(request_or_user)
     actor = user if user.is_authenticated else None
     entry: LogEntry = LogEntry.objects.log_create(
         obj,
@@ -117,6 +163,7 @@ def record_access(request_or_user: HttpRequest | Request | AbstractBaseUser, obj
         cid=cid,
         remote_addr=remote_addr,
     )
+    place_entry(entry, obj)
     return entry
 
 

@@ -62,7 +62,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             page_error = _("Tautan halaman ini tidak valid. Mulai lagi dari halaman pertama.")
     context = {
         "filterset": filterset,
-        "rows": describe_entries(entries),
+        "rows": describe_entries(entries, request.user),
         "next_cursor": next_cursor,
         "is_first_page": not cursor,
         "page_error": page_error,

@@ -1,7 +1,8 @@
-"""API plumbing shared by every app: one error shape, scoped viewsets, permission mapping.
+"""API plumbing shared by every app: one error shape, scoped viewsets, permission mapping, pagination, schema.
 
 Every error answers `{"message": "...", "errors": {"field": ["..."]}}`; `errors` is empty when no single
-field is at fault.
+field is at fault. That holds for paths that name no endpoint too (`ApiNotFoundView`), and the OpenAPI schema
+documents it (`AutoSchema`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, permissions, serializers, status, viewsets
+from django.utils.translation import gettext_lazy
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, pagination, permissions, serializers, status, views, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from bangkit.core.exceptions import ServiceError
 from bangkit.core.generic import expose
+from bangkit.core.pagination import LimitOffsetPagination
 from bangkit.core.scoping import permission_name
 
 ACTION_FOR_METHOD = {
@@ -127,4 +132,74 @@ class ScopedReadOnlyViewSet(_ExposesModel, viewsets.ReadOnlyModelViewSet):
         return super().get_queryset().restrict(self.request.user, "view")  # type: ignore[attr-defined]
 
 
-__all__ = ["ScopedModelViewSet", "ScopedReadOnlyViewSet", "exception_handler", "status"]
+class ErrorSerializer(serializers.Serializer[Any]):
+    """The shape of every error answer (component `Error` in the schema)."""
+
+    message = serializers.CharField(help_text=gettext_lazy("Apa yang salah, untuk ditunjukkan kepada pengguna."))
+    # DRF's metaclass takes declared fields off the class, so `errors` shadows Serializer.errors only in mypy's eyes.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=gettext_lazy("Pesan per isian yang salah; kosong bila tidak ada satu isian yang salah."),
+    )
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, plus the error answers every operation may give, each in the shared error shape.
+
+    401 and 403 everywhere (every endpoint needs a signed-in caller with the right permission); 400 where the
+    client sends a body or query parameters; 404 where the path names a record or the list pages by cursor.
+    """
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        has_query = any(parameter.get("in") == "query" for parameter in operation.get("parameters", []))
+        names_record = any(parameter.get("in") == "path" for parameter in operation.get("parameters", []))
+        pages_by_cursor = isinstance(self._get_paginator(), pagination.CursorPagination)
+        errors = {
+            "400": (
+                "requestBody" in operation or has_query,
+                gettext_lazy("Isian tidak valid: `errors` menyebut setiap isian yang salah."),
+            ),
+            "401": (True, gettext_lazy("Tanpa token atau sesi yang berlaku.")),
+            "403": (True, gettext_lazy("Anda tidak berhak melakukan ini.")),
+            "404": (
+                names_record or pages_by_cursor,
+                gettext_lazy("Tidak ditemukan, atau di luar yurisdiksi Anda."),
+            ),
+        }
+        responses = operation.setdefault("responses", {})
+        for code, (applies, description) in errors.items():
+            if applies and code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(response=ErrorSerializer, description=description), code
+                )
+        return operation
+
+
+@extend_schema(exclude=True)
+class ApiNotFoundView(views.APIView):
+    """Every path under /api/ that names no endpoint, or a record by a malformed key (`/users/-1.5e-20/`): 404 in the
+    error shape, not Django's HTML page.
+
+    Authentication and permission come first, as on every endpoint: an anonymous caller gets 401 and so learns
+    nothing about which paths exist.
+    """
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound(_("Tidak ditemukan."))
+
+
+__all__ = [
+    "ApiNotFoundView",
+    "AutoSchema",
+    "LimitOffsetPagination",
+    "ScopedModelViewSet",
+    "ScopedReadOnlyViewSet",
+    "exception_handler",
+    "status",
+]

@@ -21,7 +21,7 @@ from typing import Any, Self, TypeVar
 
 from django import forms
 from django.core import checks
-from django.core.exceptions import FieldDoesNotExist, FieldError
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -319,3 +319,51 @@ def _refuse_stale_blind_index(sender: type[models.Model], update_fields: frozens
                 f"{sender._meta.label}: this save writes {index.source!r} but not its blind index {index.name!r}; "
                 "add it to update_fields (or load it too when using only()/defer())"
             )
+
+
+class ChoiceListField(models.JSONField):
+    """A set of codes from one TextChoices (e.g. a person's disabilities), stored as a sorted JSON list.
+
+    Portable to SQLite and PostgreSQL alike; edited as checkboxes; an unknown code is a field error, not a crash.
+    """
+
+    def __init__(self, *args: Any, choices_class: type[models.TextChoices], **kwargs: Any) -> None:
+        self.choices_class = choices_class
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> tuple[str, str, Any, Any]:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["choices_class"] = self.choices_class
+        return name, path, args, kwargs
+
+    def validate(self, value: Any, model_instance: models.Model | None) -> None:
+        super().validate(value, model_instance)
+        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+            raise ValidationError(_("Harus berupa daftar kode."), code="invalid")
+        unknown = sorted(set(value) - set(self.choices_class.values))
+        if unknown:
+            raise ValidationError(
+                _("Kode tidak dikenal: %(codes)s."), code="invalid_choice", params={"codes": ", ".join(unknown)}
+            )
+
+    def get_prep_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple | set):
+            value = sorted(set(value))
+        return super().get_prep_value(value)
+
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
+        return forms.TypedMultipleChoiceField(
+            choices=self.choices_class.choices,
+            required=not self.blank,
+            label=self.verbose_name,
+            help_text=self.help_text,
+            widget=forms.CheckboxSelectMultiple,
+            **{key: value for key, value in kwargs.items() if key in ("initial", "disabled")},
+        )

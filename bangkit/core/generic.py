@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from bangkit.core.exceptions import ServiceError
-from bangkit.core.scoping import ScopedQuerySet, permission_name
+from bangkit.core.scoping import ALL_REGIONS, ScopedQuerySet, permission_name
 
 # Every model shown by a scoped view or API; the meta-test demands generated authorization tests for each.
 EXPOSED_MODELS: set[type[models.Model]] = set()
@@ -40,9 +40,24 @@ def add_errors_to_form(form: BaseForm, error: ValidationError | ServiceError) ->
         form.add_error(field if field in form.fields else None, field_errors)
 
 
+def record_permitted(user: Any, queryset: Any, pk: Any, action: str = "view", *, permission: str | None = None) -> bool:
+    """Whether `user` may take `action` (or hold `permission`) on the record `pk` of `queryset`: inside their
+    jurisdictions for that action, not merely somewhere. Answers without a query when the user holds it nowhere
+    or everywhere."""
+    permission = permission or permission_name(queryset.model, action)
+    if not user.is_authenticated or not user.has_perm(permission):
+        return False
+    if user.is_superuser or ALL_REGIONS in user.jurisdiction_codes(permission):
+        return True
+    return bool(queryset.all().restrict(user, action, permission=permission).filter(pk=pk).exists())
+
+
 class ScopedViewMixin(AccessMixin):
     queryset: Any = None
     action: Any = "view"
+    # The permission checked and scoped by when it is not the model's own for `action`, e.g. "accounts.add_grant"
+    # for the page that adds a grant to a user.
+    permission: str | None = None
     request: HttpRequest
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -58,12 +73,12 @@ class ScopedViewMixin(AccessMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not request.user.has_perm(permission_name(self.scoped_model, self.action)):
+        if not request.user.has_perm(self.permission or permission_name(self.scoped_model, self.action)):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_queryset(self) -> ScopedQuerySet[Any]:
-        return self.queryset.all().restrict(self.request.user, self.action)
+        return self.queryset.all().restrict(self.request.user, self.action, permission=self.permission)
 
 
 class ObjectListView(ScopedViewMixin, generic.ListView):
@@ -101,7 +116,14 @@ class ObjectListView(ScopedViewMixin, generic.ListView):
 
 
 class ObjectDetailView(ScopedViewMixin, generic.DetailView):
-    pass
+    """One record. Templates get `can_change` and `can_delete`: whether the user may take that action on this
+    record, which lies inside the jurisdictions where they may view it but perhaps not where they may change it."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        for action in ("change", "delete"):
+            context[f"can_{action}"] = record_permitted(self.request.user, self.queryset, self.object.pk, action)
+        return context
 
 
 class ObjectEditView(ScopedViewMixin, generic.UpdateView):

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bangkit.core.fields import EncryptedQuerySetMixin
 from bangkit.core.scoping import ScopedQuerySet
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class TimeStampedModel(models.Model):
@@ -14,6 +19,11 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+# django-stubs types each queryset's as_manager() as its own class, which it then calls an incompatible override.
+class ScopedModelQuerySet(EncryptedQuerySetMixin[_M], ScopedQuerySet[_M]):  # type: ignore[override]
+    """Scoping plus exact search by encrypted fields' blind indexes (a no-op for models without them)."""
+
+
 class ScopedModel(TimeStampedModel):
     """A record that lives in a region: users see and touch it only inside their jurisdictions.
 
@@ -22,7 +32,7 @@ class ScopedModel(TimeStampedModel):
 
     scope_region_path = "region"
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ScopedModelQuerySet.as_manager()
 
     class Meta:
         abstract = True

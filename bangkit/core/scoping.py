@@ -38,6 +38,13 @@ def region_q(path: str, codes: frozenset[str] | set[str] | list[str]) -> Q:
     return condition
 
 
+def covers(codes: frozenset[str], region_code: str | None) -> bool:
+    """Whether jurisdiction `codes` (from `jurisdiction_codes`) include the region `region_code`, without a query."""
+    if ALL_REGIONS in codes:
+        return True
+    return region_code is not None and any(region_code == code or region_code.startswith(code + ".") for code in codes)
+
+
 class ScopedQuerySet(models.QuerySet[_M]):
     def restrict(self, user: Any, action: str = "view", *, permission: str | None = None) -> ScopedQuerySet[_M]:
         """Only the records `user` may take `action` on; nothing for anonymous or inactive users.

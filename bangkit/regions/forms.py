@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
+from bangkit.regions.codes import INVALID_CODE_MESSAGE, is_region_code, parse_region_codes
 from bangkit.regions.models import Region, RegionLevel, ancestor_codes
 from bangkit.regions.selectors import regions_within
 
@@ -47,6 +48,15 @@ def deepest_consistent(values: list[str]) -> str | None:
             break
         code = deeper
     return code
+
+
+def _covered(code: str, within: Collection[str]) -> bool:
+    """Whether the region `code` is one of `within` or lies under one of them."""
+    return any(code == allowed or code.startswith(f"{allowed}.") for allowed in within)
+
+
+def _under_another(code: str, codes: Collection[str]) -> bool:
+    return any(code.startswith(f"{other}.") for other in codes)
 
 
 def _allowed(code: str, within: Collection[str] | None) -> bool:
@@ -103,7 +113,9 @@ class RegionPickerWidget(forms.Widget):
         attrs = dict(widget["attrs"])
         css = "form-select is-invalid" if "is-invalid" in attrs.pop("class", "") else "form-select"
         id_ = attrs.pop("id", None) or f"id_{name}"
-        chain = ancestor_codes(widget["value"]) if widget["value"] else []
+        # A malformed value (from a tampered form) shows the province select alone, without a query for it.
+        value = widget["value"]
+        chain = ancestor_codes(value) if isinstance(value, str) and is_region_code(value) else []
         options = self._options(chain)
         query = self.config_query(name, id_, bool(widget["required"]))
         levels: list[dict[str, Any]] = []
@@ -159,6 +171,7 @@ class RegionField(forms.ModelChoiceField):
     default_error_messages = {
         "required": _("Pilih wilayah."),
         "invalid_choice": _("Wilayah tidak ditemukan."),
+        "invalid_code": INVALID_CODE_MESSAGE,
         "not_deep_enough": _("Pilih sampai tingkat %(level)s."),
         "too_deep": _("Pilih wilayah setingkat %(level)s atau di atasnya."),
         "outside": _("Wilayah ini di luar wilayah yang dapat Anda pilih."),
@@ -189,7 +202,11 @@ class RegionField(forms.ModelChoiceField):
 
     @within.setter
     def within(self, codes: Collection[str] | None) -> None:
-        self._within = None if codes is None else sorted(set(codes))
+        # Only the outermost codes: "53.01" adds nothing to "53", but would lengthen every picker URL and search.
+        distinct = set() if codes is None else set(codes)
+        self._within = (
+            None if codes is None else sorted(code for code in distinct if not _under_another(code, distinct))
+        )
         self.widget.within = self._within
         self.queryset = (
             self._unrestricted
@@ -201,6 +218,8 @@ class RegionField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         code = value.pk if isinstance(value, Region) else str(value).strip()
+        if not is_region_code(code):
+            raise ValidationError(self.error_messages["invalid_code"], code="invalid_code")
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
@@ -220,8 +239,28 @@ class RegionField(forms.ModelChoiceField):
             raise ValidationError(
                 self.error_messages["too_deep"], code="too_deep", params={"level": RegionLevel(self.max_level).label}
             )
-        if not cast("QuerySet[Region]", self.queryset).filter(pk=value.pk).exists():
+        # `within` is checked here rather than in the database, so that however many regions it names, no query
+        # grows with them.
+        outside_within = self._within is not None and not _covered(value.code, self._within)
+        if outside_within or not self._unrestricted.filter(pk=value.pk).exists():
             raise ValidationError(self.error_messages["outside"], code="outside")
+
+
+class RegionCodesField(forms.CharField):
+    """Region codes separated by commas (at most MAX_REGION_CODES), cleaned to a sorted list of distinct codes.
+
+    Only their shape is checked: a well-formed code that names no region is the caller's to refuse or to ignore.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 1000)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[str] | None:
+        text = super().clean(value)
+        if text in self.empty_values:
+            return None
+        return parse_region_codes(text)
 
 
 class RegionPickForm(forms.Form):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from bangkit.regions.codes import is_region_code, parse_region_codes
 from bangkit.regions.forms import RegionPickerWidget, RegionPickForm
 from bangkit.regions.loading import ATTRIBUTION
 from bangkit.regions.models import RegionLevel
@@ -41,12 +43,17 @@ class _PickerConfig:
         if not (_HTML_NAME.match(name) and _HTML_NAME.match(id_) and valid_levels):
             return None
         within = query.get("within")
+        try:
+            # Malformed codes, or more than the search can take, are no configuration a widget made.
+            codes = None if within is None else parse_region_codes(within)
+        except ValidationError:
+            return None
         return cls(
             name=name,
             id=id_,
             min_level=int(min_level),
             max_level=int(max_level),
-            within=None if within is None else [code for code in within.split(",") if code],
+            within=codes,
             required="required" in query,
         )
 
@@ -65,6 +72,8 @@ def picker(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest()
     widget = config.widget()
     value = request.GET.get("pick") or widget.value_from_datadict(request.GET, MultiValueDict(), config.name)
+    if value and not is_region_code(value):
+        value = None  # a tampered choice: the picker starts again from the province
     return HttpResponse(widget.render(config.name, value, attrs={"id": config.id}, renderer=None))
 
 

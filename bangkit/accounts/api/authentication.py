@@ -20,8 +20,13 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].decode().lower() != self.keyword.lower():
+        # Compared as bytes: a header is any bytes a client sends, not necessarily UTF-8, and another scheme's
+        # credentials are none of our business (the caller is then anonymous, and gets 401 where that matters).
+        try:
+            header = authentication.get_authorization_header(request).split()
+        except UnicodeEncodeError:  # a str header outside ISO-8859-1, which no WSGI server passes on
+            raise exceptions.AuthenticationFailed(_("Header Authorization tidak valid.")) from None
+        if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Header Authorization tidak valid."))

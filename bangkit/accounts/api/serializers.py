@@ -6,24 +6,24 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from bangkit.accounts.models import ApiToken, Grant, Organisation, User
-from bangkit.regions.models import Region
+from bangkit.regions.api.serializers import RegionCodeField
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
-    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Region.objects.all(),
-        error_messages={"does_not_exist": _("Kode wilayah {value} tidak dikenal.")},
-    )
+    region = RegionCodeField()
     region_name = serializers.CharField(source="region.name", read_only=True)
 
     class Meta:
         model = Organisation
         fields = ["id", "name", "short_name", "kind", "region", "region_name", "address", "is_active"]
+        # No automatic check that the name is unique in the region: it would run before the jurisdiction check and
+        # tell anyone whether an organisation of that name exists elsewhere. `organisation_save` checks it after.
+        validators: list[Any] = []
 
 
 class GrantSerializer(serializers.ModelSerializer[Grant]):
-    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Null for a grant over all Indonesia.
+    region = RegionCodeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Grant
@@ -36,6 +36,8 @@ class UserSerializer(serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = ["id", "email", "full_name", "organisation", "language", "is_active", "grants"]
+        # Writes go through `user_save`, which checks the jurisdiction before whether the e-mail is taken.
+        extra_kwargs: dict[str, dict[str, Any]] = {"email": {"validators": []}}
 
 
 class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):

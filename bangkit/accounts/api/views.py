@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.internal.flows.reauthentication import is_reauthentication_required
 from django.db.models import QuerySet
-from rest_framework import mixins, permissions, status, viewsets
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -55,6 +58,20 @@ class ApiTokenViewSet(
         return ApiToken.objects.filter(user=self.request.user).order_by("-created_at")  # type: ignore[misc]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Creates a personal token; its key is in this answer only. Allowed from a signed-in browser session whose
+        password was entered within the last few minutes, never with a token (a leaked token must not mint
+        successors that outlive its revocation): otherwise 403. Without `expires_at` the token expires after the
+        default period; a date beyond the maximum is refused."""
+        if isinstance(request.auth, ApiToken):
+            raise exceptions.PermissionDenied(
+                _("Token API tidak dapat membuat token baru. Buat token dari halaman profil di situs.")
+            )
+        if not isinstance(request.successful_authenticator, SessionAuthentication) or is_reauthentication_required(
+            request._request, app=""
+        ):
+            raise exceptions.PermissionDenied(
+                _("Membuat token memerlukan konfirmasi kata sandi: masuk ulang di situs, lalu ulangi permintaan ini.")
+            )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, raw = services.api_token_create(user=request.user, **serializer.validated_data)  # type: ignore[arg-type]

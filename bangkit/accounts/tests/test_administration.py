@@ -85,6 +85,7 @@ def test_it_creates_a_user_who_can_then_sign_in(client: Any, people: Any) -> Non
 
 
 def test_it_rejects_mismatched_passwords_and_a_duplicate_email(client: Any, people: Any) -> None:
+    users = User.objects.count()
     client.force_login(people.kupang_admin)
     response = client.post(
         reverse("accounts:user_add"),
@@ -93,7 +94,7 @@ def test_it_rejects_mismatched_passwords_and_a_duplicate_email(client: Any, peop
     errors = response.context["form"].errors
     assert "email" in errors
     assert "password2" in errors
-    assert User.objects.count() == 9
+    assert User.objects.count() == users
 
 
 def test_it_does_not_offer_organisations_of_another_regency(client: Any, people: Any) -> None:
@@ -218,3 +219,27 @@ def test_it_keeps_powerful_roles_for_national_administrators(client: Any, people
     assert not Grant.objects.filter(user=people.kupang_nobody).exists()
     client.force_login(people.national_admin)
     assert client.post(url, {"role": Role.FINANCE_OFFICER, "region": "53.01"}).status_code == 302
+
+
+def test_it_shows_an_administrator_the_change_history_on_organisation_and_user_pages(client: Any, people: Any) -> None:
+    client.force_login(people.kupang_admin)
+    client.post(
+        reverse("accounts:organisation_edit", args=[people.orgs.kupang_lks.pk]),
+        _organisation_form("53.01", name="LKS Rumah Perempuan Kupang Timur"),
+    )
+
+    organisation_page = client.get(people.orgs.kupang_lks.get_absolute_url()).content.decode()
+    user_page = client.get(people.kupang_case_worker.get_absolute_url()).content.decode()
+
+    assert "Riwayat perubahan" in organisation_page
+    assert "LKS Rumah Perempuan Kupang Timur" in organisation_page
+    assert "Kupang.Admin" in organisation_page or "Kupang Admin" in organisation_page
+    assert "Riwayat perubahan" in user_page
+
+
+def test_it_shows_a_case_worker_no_change_history_on_an_organisation_page(client: Any, people: Any) -> None:
+    client.force_login(people.kupang_case_worker)
+
+    page = client.get(people.orgs.kupang_lks.get_absolute_url()).content.decode()
+
+    assert "Riwayat perubahan" not in page

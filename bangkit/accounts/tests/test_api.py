@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.test import override_settings
 from django.urls import reverse
 
 from bangkit.accounts.models import ApiToken, Organisation
+from bangkit.accounts.services import api_token_create
+from bangkit.accounts.tests.helpers import sign_in
 
 
 def test_it_creates_an_organisation_through_the_api(api_client: Any, people: Any) -> None:
@@ -57,7 +60,7 @@ def test_it_answers_404_in_the_shared_shape_for_another_regency(api_client: Any,
 
 
 def test_it_issues_a_personal_token_that_works_until_revoked(client: Any, api_client: Any, people: Any) -> None:
-    client.force_login(people.kupang_case_worker)
+    sign_in(client, people.kupang_case_worker)
     response = client.post(reverse("accounts:profile"), {"name": "Aplikasi lapangan"})
     key = response.context["new_key"]
     assert key.startswith("bkt_")
@@ -81,9 +84,7 @@ def test_it_refuses_unknown_tokens(api_client: Any, people: Any) -> None:
 
 
 def test_it_does_not_let_a_user_revoke_someone_elses_token(client: Any, people: Any) -> None:
-    client.force_login(people.indramayu_case_worker)
-    client.post(reverse("accounts:profile"), {"name": "Laptop"})
-    token = ApiToken.objects.get()
+    token, _key = api_token_create(user=people.indramayu_case_worker, name="Laptop")
     client.force_login(people.kupang_case_worker)
     assert client.post(reverse("accounts:api_token_revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
@@ -91,7 +92,7 @@ def test_it_does_not_let_a_user_revoke_someone_elses_token(client: Any, people: 
 
 
 def test_it_manages_tokens_through_the_api(api_client: Any, people: Any) -> None:
-    api_client.force_authenticate(people.kupang_case_worker)
+    sign_in(api_client, people.kupang_case_worker)
     created = api_client.post(reverse("api-token-list"), {"name": "Skrip ekspor"}, format="json")
     assert created.status_code == 201
     assert created.json()["key"].startswith("bkt_")
@@ -101,7 +102,8 @@ def test_it_manages_tokens_through_the_api(api_client: Any, people: Any) -> None
     assert ApiToken.objects.get().revoked_at is not None
 
 
-def test_it_publishes_the_openapi_schema_and_docs(client: Any, people: Any) -> None:
+def test_it_publishes_the_openapi_schema_and_docs_to_signed_in_users(client: Any, people: Any) -> None:
+    client.force_login(people.kupang_case_worker)
     schema = client.get(reverse("api-schema"), {"format": "json"})
     assert schema.status_code == 200
     assert "/api/v1/organisations/" in schema.json()["paths"]
@@ -110,10 +112,24 @@ def test_it_publishes_the_openapi_schema_and_docs(client: Any, people: Any) -> N
     assert "cdn" not in docs.content.decode().lower()
 
 
+def test_it_keeps_the_api_schema_and_docs_from_anonymous_visitors(client: Any, api_client: Any, people: Any) -> None:
+    schema = client.get(reverse("api-schema"), {"format": "json"})
+    assert schema.status_code == 401
+    assert "/api/v1/organisations/" not in schema.content.decode()
+    docs = client.get(reverse("api-docs"))
+    assert docs.status_code == 302
+    assert docs["Location"].startswith(reverse("account_login"))
+    # A program reads the schema with its personal token.
+    _token, key = api_token_create(user=people.kupang_case_worker, name="generator klien")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = api_client.get(reverse("api-schema"), {"format": "json"})
+    assert response.status_code == 200
+    assert "/api/v1/organisations/" in response.json()["paths"]
+
+
+@override_settings(BANGKIT_TRUSTED_PROXY_COUNT=1)
 def test_it_names_the_token_user_in_the_history_of_an_api_change(api_client: Any, people: Any) -> None:
     from auditlog.models import LogEntry
-
-    from bangkit.accounts.services import api_token_create
 
     _token, key = api_token_create(user=people.kupang_admin, name="skrip")
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
@@ -129,11 +145,11 @@ def test_it_names_the_token_user_in_the_history_of_an_api_change(api_client: Any
 
 
 def test_it_explains_a_bad_token_request_and_creates_nothing(client: Any, api_client: Any, people: Any) -> None:
-    client.force_login(people.kupang_case_worker)
+    sign_in(client, people.kupang_case_worker)
     response = client.post(reverse("accounts:profile"), {"name": "", "expires_at": "2020-01-01T10:00"})
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"name", "expires_at"}
-    api_client.force_authenticate(people.kupang_case_worker)
+    sign_in(api_client, people.kupang_case_worker)
     response = api_client.post(
         reverse("api-token-list"), {"name": "lama", "expires_at": "2020-01-01T10:00:00Z"}, format="json"
     )

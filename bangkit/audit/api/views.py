@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from rest_framework import generics, pagination, permissions
+from rest_framework import exceptions, generics, pagination, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -29,6 +31,21 @@ class LogEntryPagination(pagination.CursorPagination):
     page_size = 50
     ordering = ("-timestamp", "-id")
 
+    def decode_cursor(self, request: Request) -> pagination.Cursor | None:
+        # The position is the timestamp of the entry a page ended at: anything else was not made here, and must not
+        # reach the database.
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None and _as_datetime(str(cursor.position)) is None:
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        return cursor
+
+
+def _as_datetime(text: str) -> dt.datetime | None:
+    try:
+        return parse_datetime(text)
+    except ValueError:  # well-formed but impossible, such as the 31st of February
+        return None
+
 
 class AuditLogView(generics.ListAPIView[LogEntry]):
     """The change and access history the caller may read, newest first (`audit.view_history`).
@@ -46,4 +63,4 @@ class AuditLogView(generics.ListAPIView[LogEntry]):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
-        return self.get_paginated_response(self.get_serializer(describe_entries(page), many=True).data)
+        return self.get_paginated_response(self.get_serializer(describe_entries(page, request.user), many=True).data)

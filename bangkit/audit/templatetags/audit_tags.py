@@ -21,13 +21,15 @@ def record_history(context: template.Context, obj: models.Model, limit: int = 20
 
     Who changed what, with earlier values, is audit data: the record's own page may be open to more people.
     """
-    user = context.get("user")
+    # The request's user: a user's own detail page puts the displayed user in the context as `user`.
+    request = context.get("request")
+    user = getattr(request, "user", None)
     if user is None or not user.has_perm(VIEW_HISTORY):
         return {"visible": False}
     entries = list(record_entries(user, obj).exclude(action=LogEntry.Action.ACCESS)[: limit + 1])
     return {
         "visible": True,
-        "rows": describe_entries(entries[:limit]),
+        "rows": describe_entries(entries[:limit], user),
         "more": len(entries) > limit,
         "record_type": (obj._meta.concrete_model or type(obj))._meta.label_lower,
         "record_id": obj.pk,

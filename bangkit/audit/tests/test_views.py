@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from auditlog.models import LogEntry
 from django.db import connection
+from django.http import HttpRequest
 from django.template import Context, Template
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
@@ -71,12 +72,54 @@ def test_it_shows_a_national_auditor_every_entry(client: Client, cast: Cast) -> 
     assert any(row.entry.actor is None for row in rows(client.get(URL)))  # system work too
 
 
-def test_it_shows_a_regional_auditor_only_entries_by_users_of_their_jurisdiction(client: Client, cast: Cast) -> None:
-    kupang = rename(cast.kupang, "LKS Kupang Baru", by=cast.kupang_worker)
-    rename(cast.indramayu, "Dinsos Indramayu Baru", by=cast.indramayu_worker)
+def test_it_shows_a_regional_auditor_the_entries_about_records_of_their_jurisdiction_whoever_made_them(
+    client: Client, cast: Cast
+) -> None:
+    by_national_officer = rename(cast.kupang, "LKS Kupang Baru", by=cast.national_auditor)
+    rename(cast.indramayu, "Dinsos Indramayu Baru", by=cast.kupang_worker)
     client.force_login(cast.kupang_auditor)
 
-    assert [row.entry for row in rows(client.get(URL))] == [kupang]
+    shown = [row.entry for row in rows(client.get(URL))]
+
+    assert by_national_officer in shown
+    organisations = rows(client.get(URL, {"record_type": "accounts.organisation"}))
+    assert {row.entry.object_pk for row in organisations} == {str(cast.kupang.pk)}
+
+
+def test_it_shows_a_record_that_moved_to_the_auditors_of_both_regions(client: Client, cast: Cast) -> None:
+    cast.kupang_worker.organisation = cast.indramayu
+    cast.kupang_worker.save()
+    move = LogEntry.objects.get_for_object(cast.kupang_worker).latest()
+
+    client.force_login(cast.kupang_auditor)
+    assert move in [row.entry for row in rows(client.get(URL))]
+    client.force_login(cast.national_auditor)
+    assert move in [row.entry for row in rows(client.get(URL))]
+
+
+def test_it_does_not_name_a_related_record_outside_the_readers_jurisdiction(client: Client, cast: Cast) -> None:
+    cast.kupang_worker.organisation = cast.indramayu
+    cast.kupang_worker.save()
+    client.force_login(cast.kupang_auditor)
+
+    change = rows(client.get(URL, {"record_type": "accounts.user", "action": "update"}))[0].changes[0]
+
+    assert change.old_display == "LKS Kupang"
+    assert "Dinsos Indramayu" not in change.new_display
+    assert change.new_display == f"#{cast.indramayu.pk} (dihapus atau di luar yurisdiksi Anda)"
+
+
+def test_it_records_that_a_password_changed_without_recording_the_hash(client: Client, cast: Cast) -> None:
+    cast.kupang_worker.set_password("another-long-test-password")
+    cast.kupang_worker.save()
+    client.force_login(cast.national_auditor)
+
+    response = client.get(URL, {"record_type": "accounts.user", "record_id": str(cast.kupang_worker.pk)})
+
+    change = rows(response)[0].changes[0]
+    assert (change.field, change.masked, change.new_display) == ("password", True, "(disamarkan)")
+    assert "argon2" not in response.content.decode()
+    assert "argon2" not in str(LogEntry.objects.get_for_object(cast.kupang_worker).latest().changes)
 
 
 def test_it_filters_by_user(client: Client, cast: Cast) -> None:
@@ -189,8 +232,8 @@ def test_it_pages_through_the_log_newest_first(client: Client, cast: Cast) -> No
         record_access(cast.kupang_worker, cast.kupang)
     client.force_login(cast.kupang_auditor)
 
-    first = client.get(URL)
-    second = client.get(URL, {"after": first.context["next_cursor"]})
+    first = client.get(URL, {"action": "access"})
+    second = client.get(URL, {"action": "access", "after": first.context["next_cursor"]})
 
     assert len(rows(first)) == 50
     assert len(rows(second)) == 10
@@ -259,13 +302,19 @@ def test_it_puts_the_log_in_the_administration_menu_for_holders_of_the_permissio
     assert not cast.kupang_worker.has_perm(entry.permission)
 
 
+def _request_by(user: User) -> HttpRequest:
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
 def test_it_renders_the_history_of_one_record_for_auditors_only(cast: Cast) -> None:
     rename(cast.kupang, "LKS Kupang Baru", by=cast.kupang_worker)
     record_access(cast.kupang_worker, cast.kupang)
     template = Template("{% load audit_tags %}{% record_history organisation %}")
 
-    for_auditor = template.render(Context({"user": cast.national_auditor, "organisation": cast.kupang}))
-    for_worker = template.render(Context({"user": cast.kupang_worker, "organisation": cast.kupang}))
+    for_auditor = template.render(Context({"request": _request_by(cast.national_auditor), "organisation": cast.kupang}))
+    for_worker = template.render(Context({"request": _request_by(cast.kupang_worker), "organisation": cast.kupang}))
 
     assert "Riwayat perubahan" in for_auditor
     assert "LKS Kupang Baru" in for_auditor

@@ -3,14 +3,41 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bangkit.regions.codes import INVALID_CODE_MESSAGE, REGION_CODE_REGEX, is_region_code, parse_region_codes
 from bangkit.regions.models import Region, RegionLevel
 from bangkit.regions.selectors import (
     MAX_QUERY_LENGTH,
     MAX_SEARCH_LIMIT,
     search_query_error,
 )
+
+
+@extend_schema_field({"type": "string", "pattern": f"^{REGION_CODE_REGEX}$", "maxLength": 13})
+class RegionCodeField(serializers.SlugRelatedField[Region]):
+    """A region named by its code, e.g. `"region": "53.01"`: the field every API body that names a region uses.
+
+    A malformed code is a field error before any look-up (PostgreSQL would refuse some, such as a NUL character);
+    a well-formed one that names no region is a field error too.
+    """
+
+    default_error_messages = {
+        "does_not_exist": _("Kode wilayah {value} tidak dikenal."),
+        "invalid_code": INVALID_CODE_MESSAGE,
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("slug_field", "code")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Region.objects.all())
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Region:
+        if not is_region_code(data):
+            self.fail("invalid_code")
+        return super().to_internal_value(data)
 
 
 class RegionSerializer(serializers.ModelSerializer[Region]):
@@ -58,7 +85,9 @@ class RegionSearchQuerySerializer(serializers.Serializer[dict[str, Any]]):
         error_messages={"invalid_choice": _("Tingkat wilayah harus 1 (provinsi) sampai 4 (desa/kelurahan).")},
     )
     within = serializers.CharField(
-        required=False, help_text=_("Kode wilayah dipisah koma; hanya wilayah di bawahnya yang dicari.")
+        required=False,
+        max_length=1000,
+        help_text=_("Kode wilayah dipisah koma; hanya wilayah di bawahnya yang dicari."),
     )
     limit = serializers.IntegerField(
         required=False,
@@ -79,7 +108,7 @@ class RegionSearchQuerySerializer(serializers.Serializer[dict[str, Any]]):
         return value
 
     def validate_within(self, value: str) -> list[str]:
-        codes = sorted({code.strip() for code in value.split(",") if code.strip()})
+        codes = parse_region_codes(value)
         known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
         unknown = [code for code in codes if code not in known]
         if not codes or unknown:

@@ -16,12 +16,17 @@ from bangkit.regions.api.serializers import (
     RegionSearchQuerySerializer,
     RegionSerializer,
 )
+from bangkit.regions.codes import REGION_CODE_REGEX, is_region_code
 from bangkit.regions.filtersets import RegionFilterSet
 from bangkit.regions.models import Region
 from bangkit.regions.selectors import RegionPath, region_children, region_path, region_search
 
 CODE_PARAMETER = OpenApiParameter(
-    "code", str, OpenApiParameter.PATH, description="Kode Kemendagri bertitik, mis. 53.01.08.1007."
+    "code",
+    str,
+    OpenApiParameter.PATH,
+    description="Kode Kemendagri bertitik, mis. 53.01.08.1007.",
+    pattern=f"^{REGION_CODE_REGEX}$",
 )
 
 
@@ -33,6 +38,14 @@ class RegionPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def decode_cursor(self, request: Request) -> pagination.Cursor | None:
+        # The position is the last code of the page before: anything else was not made here, and must not reach
+        # the database (PostgreSQL refuses a NUL character in a text value).
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None and not is_region_code(cursor.position):
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        return cursor
+
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
     queryset = Region.objects.all()
@@ -41,7 +54,8 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
     pagination_class = RegionPagination
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "code"
-    lookup_value_regex = r"[^/]+"
+    # A malformed code is not routed, and answers 404 without reaching the database.
+    lookup_value_regex = REGION_CODE_REGEX
 
     def _path_or_404(self, code: str) -> RegionPath:
         path = region_path(code)

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import base64
+from urllib.parse import urlencode
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 
 pytestmark = pytest.mark.usefixtures("small_regions")
 
 LIST = "/api/v1/regions/"
 SEARCH = "/api/v1/regions/search/"
+TOO_MANY = "Paling banyak 50 kode wilayah."
 
 
 @pytest.mark.parametrize("url", [LIST, SEARCH + "?q=tarus", LIST + "53.01.08.1007/", LIST + "53.01/children/"])
@@ -68,12 +74,48 @@ def test_it_shows_a_region_with_its_ancestors(signed_in: Client):
     }
 
 
-@pytest.mark.parametrize("url", [LIST + "99.99/", LIST + "99.99/children/", LIST + "bukan-kode/"])
+@pytest.mark.parametrize("url", [LIST + "99.99/", LIST + "99.99/children/"])
 def test_it_answers_404_for_an_unknown_code(signed_in: Client, url: str):
     response = signed_in.get(url)
 
     assert response.status_code == 404
     assert response.json() == {"message": "Wilayah tidak ditemukan.", "errors": {}}
+
+
+@pytest.mark.parametrize("code", ["bukan-kode", "53%00", "53.01%00", "53.01.", "5"])
+@pytest.mark.parametrize("suffix", ["", "children/"])
+def test_it_answers_404_for_a_malformed_code_without_looking_it_up(signed_in: Client, code: str, suffix: str):
+    with CaptureQueriesContext(connection) as queries:
+        response = signed_in.get(f"{LIST}{code}/{suffix}")
+
+    assert response.status_code == 404
+    assert response.json() == {"message": "Tidak ditemukan.", "errors": {}}
+    assert not [query for query in queries if "regions_region" in query["sql"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"parent": "53\x00"}, "parent", "Kode wilayah tidak valid; tulis seperti 53.01.08.1007."),
+        ({"parent": "53.01."}, "parent", "Kode wilayah tidak valid; tulis seperti 53.01.08.1007."),
+        ({"parent": "99.99"}, "parent", "Wilayah induk tidak ditemukan."),
+    ],
+)
+def test_it_refuses_a_malformed_parent_with_a_field_error(signed_in: Client, params, field, message):
+    response = signed_in.get(LIST, params)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: [message]}
+
+
+@pytest.mark.parametrize("position", ["53\x00", "bukan-kode"])
+def test_it_answers_404_for_a_page_cursor_it_did_not_make(signed_in: Client, position: str):
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+
+    response = signed_in.get(LIST, {"cursor": cursor})
+
+    assert response.status_code == 404
+    assert set(response.json()) == {"message", "errors"}
 
 
 def test_it_lists_children_by_name_and_none_under_a_village(signed_in: Client):
@@ -116,6 +158,9 @@ def test_it_searches_by_code_level_and_within(signed_in: Client):
         ({"q": "tarus", "limit": "500"}, "limit", "Batas maksimal 50."),
         ({"q": "tarus", "limit": "x"}, "limit", "Batas harus berupa bilangan bulat."),
         ({"q": "tarus", "within": "53,99"}, "within", "Wilayah tidak ditemukan: 99."),
+        ({"q": "tarus", "within": "53,53.01\x00"}, "within", "Karakter null tidak diizinkan."),
+        ({"q": "tarus", "within": "53,5301"}, "within", "Kode wilayah tidak valid; tulis seperti 53.01.08.1007."),
+        ({"q": "tarus", "within": ",".join(f"53.{n:02d}" for n in range(51))}, "within", TOO_MANY),
     ],
 )
 def test_it_refuses_bad_search_input_with_a_field_error(signed_in: Client, params, field, message):
@@ -138,3 +183,10 @@ def test_it_describes_the_endpoints_in_the_openapi_schema():
     search = paths["/api/v1/regions/search/"]["get"]
     assert {parameter["name"] for parameter in search["parameters"]} == {"q", "level", "within", "limit"}
     assert search["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+
+
+def test_it_documents_the_shape_of_a_region_code():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    (code,) = schema["paths"]["/api/v1/regions/{code}/"]["get"]["parameters"]
+    assert code["schema"]["pattern"] == r"^[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{2}(?:\.[0-9]{4})?)?)?$"
