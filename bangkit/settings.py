@@ -78,10 +78,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "django_countries",
     "bangkit.core",
     "bangkit.regions",
     "bangkit.accounts",
     "bangkit.audit",
+    "bangkit.registry",
+    "bangkit.cases",
+    "bangkit.dataimport",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +101,7 @@ MIDDLEWARE = [
     "bangkit.accounts.middleware.UserLocaleMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "bangkit.core.middleware.AuditlogMiddleware",
     "bangkit.accounts.middleware.RequireMfaMiddleware",
     "bangkit.core.middleware.NoStoreForSensitivePagesMiddleware",
 ]
@@ -194,6 +198,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
 SECURE_HSTS_PRELOAD = IS_PRODUCTION
 if env_bool("BEHIND_TLS_PROXY", IS_PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of gunicorn that each append the address they received from to X-Forwarded-For.
+# The client is the Nth address from the right; with 0 (no proxy) the header is ignored and REMOTE_ADDR is the
+# client. The login rate limits (allauth), the API throttles (DRF), the audit log and X-Request-ID all follow it.
+BANGKIT_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if BANGKIT_TRUSTED_PROXY_COUNT < 0:
+    raise ValueError(f"TRUSTED_PROXY_COUNT must be 0 or more, not {BANGKIT_TRUSTED_PROXY_COUNT}")
+ALLAUTH_TRUSTED_PROXY_COUNT = BANGKIT_TRUSTED_PROXY_COUNT
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 # Cache: Redis when REDIS_URL is set (shared by every web node), else the database so that
@@ -274,11 +285,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "bangkit.core.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bangkit.core.api.AutoSchema",
     "EXCEPTION_HANDLER": "bangkit.core.api.exception_handler",
+    # The throttles tell clients apart by the same address as the rest (see BANGKIT_TRUSTED_PROXY_COUNT).
+    "NUM_PROXIES": BANGKIT_TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {"user": "2000/hour", "anon": "100/hour"},
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.UserRateThrottle",
@@ -295,6 +308,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets used by several fields (stress, depression, isolation...) named once, after their class.
+    "ENUM_NAME_OVERRIDES": {
+        "SeverityEnum": "bangkit.cases.choices.Severity",
+        "CaseStateEnum": "bangkit.cases.choices.CaseState",
+        "ApprovalKindEnum": "bangkit.cases.choices.ApprovalKind",
+        "CaseEventKindEnum": "bangkit.cases.choices.CaseEventKind",
+        "ServiceKindEnum": "bangkit.cases.choices.ServiceKind",
+        "ReferredByEnum": "bangkit.registry.choices.ReferredBy",
+        "VerificationMethodEnum": "bangkit.registry.choices.VerificationMethod",
+    },
 }
 
 # The META key, not the header name: RequestIdMiddleware replaces a missing or malformed client id there.
@@ -309,6 +332,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Personal API tokens expire after API_TOKEN_DEFAULT_DAYS unless the user picks a date, at most API_TOKEN_MAX_DAYS on.
+BANGKIT_API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
+BANGKIT_API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+if not 0 < BANGKIT_API_TOKEN_DEFAULT_DAYS <= BANGKIT_API_TOKEN_MAX_DAYS:
+    raise ValueError("API_TOKEN_DEFAULT_DAYS must be at least 1 and at most API_TOKEN_MAX_DAYS")
 
 # Minutes a queued task may wait before /health/ reports the worker as stalled.
 TASK_WORKER_STALL_MINUTES = env_int("TASK_WORKER_STALL_MINUTES", 5)

@@ -1,0 +1,70 @@
+"""Filters of the people list, shared by the page and the API. Identifiers are never filters here: exact search by
+NIK or phone goes through `selectors.people.person_find_exact`, from a POSTed form, so that it stays out of URLs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bangkit.regions.filtersets import RegionWithinFilter
+from bangkit.regions.models import search_key
+from bangkit.registry import choices
+
+# CTDC's broad age bands (DOMAIN.md): (label, youngest, oldest).
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("0-8", 0, 8),
+    ("9-17", 9, 17),
+    ("18-20", 18, 20),
+    ("21-23", 21, 23),
+    ("24-26", 24, 26),
+    ("27-29", 27, 29),
+    ("30-38", 30, 38),
+    ("39-47", 39, 47),
+    ("48+", 48, None),
+)
+
+
+def born_between(youngest: int, oldest: int | None, *, today: date | None = None) -> Q:
+    """People aged `youngest`–`oldest` today, as a range on birth_date that its index can serve."""
+    today = today or timezone.localdate()
+    latest = _years_before(today, youngest)
+    condition = Q(birth_date__lte=latest)
+    if oldest is not None:
+        condition &= Q(birth_date__gt=_years_before(today, oldest + 1))
+    return condition
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def name_words_q(text: str) -> Q:
+    """Each word typed must begin a word of the name: "bria mar" finds "Maria Goreti Bria"."""
+    condition = Q()
+    for word in search_key(text).split():
+        condition &= Q(search_name__startswith=word) | Q(search_name__contains=f" {word}")
+    return condition
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(label=_("Nama"), method="filter_name", max_length=100)
+    region = RegionWithinFilter(field_name="region", label=_("Wilayah"))
+    sex = django_filters.ChoiceFilter(label=_("Jenis kelamin"), choices=choices.Sex.choices)
+    age_band = django_filters.ChoiceFilter(
+        label=_("Kelompok umur"), choices=[(band, band) for band, _young, _old in AGE_BANDS], method="filter_age"
+    )
+
+    def filter_name(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(name_words_q(value)) if value.strip() else queryset
+
+    def filter_age(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        band = next((band for band in AGE_BANDS if band[0] == value), None)
+        return queryset.filter(born_between(band[1], band[2])) if band else queryset

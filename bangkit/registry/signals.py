@@ -1,0 +1,8 @@
+"""Signals the registry sends for apps above it (cases, programs, assistance) to follow."""
+
+from django.dispatch import Signal
+
+# Sent inside the merge's transaction, after the registry's own records moved from `duplicate` to `survivor`:
+# receivers re-point their own rows (cases, enrolments...) and may raise ServiceError to refuse the merge.
+# Arguments: survivor (Person), duplicate (Person), actor (User).
+person_merged = Signal()
