@@ -40,10 +40,10 @@ run: setup
 	@set -a && . var/local.env && set +a && HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto}
 
 test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bangkit} $(PY) -m pytest
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bangkit} $(PY) -m pytest -n $${PYTEST_WORKERS:-auto}
 
 lint: install
 	$(VENV)/bin/ruff check .
