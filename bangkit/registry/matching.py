@@ -626,9 +626,12 @@ class DuplicateMatcher:
     def _by_account(self, prepared: list[_Prepared], registered: dict[int, _Registered]) -> None:
         """The same account number at the same bank."""
         banks: dict[tuple[int, str], set[str]] = defaultdict(set)  # (incoming index, index value) → bank codes
+        keys_of: dict[int, list[str]] = defaultdict(list)  # incoming index → its index values, looked up per item
         for item in prepared:
             for bank, number in item.record.accounts:
                 for key in _index_values(BankAccount, "account_number_index", number):
+                    if (item.index, key) not in banks:
+                        keys_of[item.index].append(key)
                     banks[(item.index, key)].add(str(bank))
 
         def evidence_of(item: _Prepared, key: str, extra: Sequence[Any]) -> Evidence | None:
@@ -640,7 +643,7 @@ class DuplicateMatcher:
         self._lookup(
             prepared,
             registered,
-            lambda item: [key for (index, key) in banks if index == item.index] if item.record.accounts else [],
+            lambda item: keys_of.get(item.index, []),
             lambda batch: self._related_rows(BankAccount, "account_number_index", batch, "bank_id"),
             evidence_of,
         )
