@@ -114,11 +114,18 @@ def _blind_keys() -> tuple[_BlindKey, ...]:
     return tuple(_BlindKey(_key_id(secret, b"blind index"), secret) for secret in keys)
 
 
+@functools.cache
+def _purpose_key(secret: bytes, purpose: str) -> bytes:
+    # Derived once per key and purpose: an import computes several indexes per row.
+    return hmac.digest(secret, b"bangkit blind index\x00" + purpose.encode(), "sha256")
+
+
 @receiver(setting_changed)
 def _forget_keys(*, setting: str, **kwargs: Any) -> None:
     if setting in _KEY_SETTINGS:
         _field_keyring.cache_clear()
         _blind_keys.cache_clear()
+        _purpose_key.cache_clear()
 
 
 def validate_field_keys() -> None:
@@ -170,8 +177,7 @@ def ciphertext_prefix() -> str:
 
 
 def _index_under(key: _BlindKey, value: str, purpose: str) -> str:
-    purpose_key = hmac.new(key.secret, b"bangkit blind index\x00" + purpose.encode(), hashlib.sha256).digest()
-    return f"{key.key_id}:{_b64encode(hmac.new(purpose_key, value.encode(), hashlib.sha256).digest())}"
+    return f"{key.key_id}:{_b64encode(hmac.digest(_purpose_key(key.secret, purpose), value.encode(), 'sha256'))}"
 
 
 def blind_index(value: str, *, purpose: str) -> str:

@@ -514,7 +514,8 @@ class PeopleRows:
         self._holder_match(row, values)
         if row.has_errors:
             return
-        row.staged = self._staged(values, answer.code)
+        indexes = self._blind_indexes(values)
+        row.staged = self._staged(values, answer.code, indexes)
         row.incoming = IncomingPerson(
             full_name=values["full_name"],
             birth_date=values["birth_date"],
@@ -526,6 +527,7 @@ class PeopleRows:
             phones=(values["phone"],) if values["phone"] else (),
             accounts=((values["bank_code"], values["account_number"]),) if values.get("account_number") else (),
             other_names=split_other_names(values["other_names"]),
+            blind_indexes=indexes,
         )
 
     def _holder_match(self, row: Row, values: dict[str, Any]) -> None:
@@ -549,9 +551,30 @@ class PeopleRows:
                 holder,
             )
 
-    def _staged(self, values: dict[str, Any], region: str) -> tuple[Any, ...]:
+    def _blind_indexes(self, values: dict[str, Any]) -> dict[tuple[str, str], list[str]]:
+        """(index column, value) → the value's blind indexes, current key first: staged, and given to the matcher."""
+        fields = self.fields
+        indexes = {}
+        for index_field, value in (
+            (fields.nik_index, values["nik"]),
+            (fields.kk_index, values["kk_number"]),
+            (fields.phone_index, values["phone"]),
+            (fields.account_index, values.get("account_number", "")),
+        ):
+            if value:
+                indexes[(index_field.name, value)] = index_field.candidates_for(value)
+        return indexes
+
+    def _staged(
+        self, values: dict[str, Any], region: str, indexes: dict[tuple[str, str], list[str]]
+    ) -> tuple[Any, ...]:
         fields = self.fields
         nik, kk, phone, account = values["nik"], values["kk_number"], values["phone"], values.get("account_number", "")
+
+        def current(index_field: BlindIndexField, value: str) -> str | None:
+            found = indexes.get((index_field.name, value)) if value else None
+            return found[0] if found else None
+
         return (
             values["full_name"],
             values["other_names"],
@@ -560,17 +583,17 @@ class PeopleRows:
             values["birth_date"],
             values["birth_date_estimated"],
             fields.nik.get_prep_value(nik) if nik else None,
-            fields.nik_index.index_for(nik) if nik else None,
+            current(fields.nik_index, nik),
             values["nik_conflict_confirmed"],
             fields.kk.get_prep_value(kk) if kk else None,
-            fields.kk_index.index_for(kk) if kk else None,
+            current(fields.kk_index, kk),
             region,
             values["street"],
             fields.phone.get_prep_value(phone) if phone else None,
-            fields.phone_index.index_for(phone) if phone else None,
+            current(fields.phone_index, phone),
             values.get("bank_code") or None,
             fields.account.get_prep_value(account) if account else None,
-            fields.account_index.index_for(account) if account else None,
+            current(fields.account_index, account),
             values.get("holder_name", "") if account else "",
             values.get("name_match_score", 0),
             values.get("name_mismatch", False),

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -76,6 +76,8 @@ class IncomingPerson:
     accounts: Sequence[tuple[str, str]] = ()
     other_names: Sequence[str] = ()
     person_id: int | None = None
+    # (index column, value) → its blind indexes, when the caller computed them already (the import stages them).
+    blind_indexes: Mapping[tuple[str, str], Sequence[str]] = field(default_factory=dict)
 
     @classmethod
     def from_person(cls, person: Person) -> IncomingPerson:
@@ -317,11 +319,12 @@ class _Prepared:
     exclude: set[int] = field(default_factory=set)
 
 
-def _index_values(model: type[Any], name: str, value: str) -> list[str]:
+def _index_values(record: IncomingPerson, model: type[Any], name: str, value: str) -> Sequence[str]:
     """The blind-index values a column may hold for `value` (current key, and the old one during a rotation)."""
     if not value:
         return []
-    return list(model._meta.get_field(name).candidates_for(value))
+    known = record.blind_indexes.get((name, value))
+    return known if known is not None else model._meta.get_field(name).candidates_for(value)
 
 
 def _query_batch() -> int:
@@ -600,7 +603,7 @@ class DuplicateMatcher:
         self._lookup(
             prepared,
             registered,
-            lambda item: _index_values(Person, "nik_index", item.record.nik),
+            lambda item: _index_values(item.record, Person, "nik_index", item.record.nik),
             lambda batch: self._person_rows("nik_index", batch),
             lambda item, key, extra: Evidence("nik", 0.97),
         )
@@ -609,7 +612,7 @@ class DuplicateMatcher:
         self._lookup(
             prepared,
             registered,
-            lambda item: _index_values(Person, "kk_index", item.record.kk),
+            lambda item: _index_values(item.record, Person, "kk_index", item.record.kk),
             lambda batch: self._person_rows("kk_index", batch),
             lambda item, key, extra: Evidence("kk", 0.15),  # becomes kk_name when the names agree
         )
@@ -618,7 +621,9 @@ class DuplicateMatcher:
         self._lookup(
             prepared,
             registered,
-            lambda item: [key for phone in item.record.phones for key in _index_values(Phone, "number_index", phone)],
+            lambda item: [
+                key for phone in item.record.phones for key in _index_values(item.record, Phone, "number_index", phone)
+            ],
             lambda batch: self._related_rows(Phone, "number_index", batch),
             lambda item, key, extra: Evidence("phone", 0.5),
         )
@@ -629,7 +634,7 @@ class DuplicateMatcher:
         keys_of: dict[int, list[str]] = defaultdict(list)  # incoming index → its index values, looked up per item
         for item in prepared:
             for bank, number in item.record.accounts:
-                for key in _index_values(BankAccount, "account_number_index", number):
+                for key in _index_values(item.record, BankAccount, "account_number_index", number):
                     if (item.index, key) not in banks:
                         keys_of[item.index].append(key)
                     banks[(item.index, key)].add(str(bank))
