@@ -68,7 +68,11 @@ class UserLocaleMiddleware:
             timezone.activate(zoneinfo.ZoneInfo(zone))
         else:
             timezone.deactivate()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The zone is the thread's: left active, it would be the next request's (or test's) "today".
+            timezone.deactivate()
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

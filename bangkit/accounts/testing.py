@@ -7,7 +7,11 @@ organisation but holds no role; national users hold grants on all Indonesia.
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
 
 from bangkit.accounts.models import Grant, Organisation, OrganisationKind, User
 from bangkit.accounts.roles import Role
@@ -94,3 +98,8 @@ def create_people() -> People:
         national_auditor=make_user("national.auditor@test.id", orgs.directorate, (Role.AUDITOR, None)),
         national_admin=make_user("national.admin@test.id", orgs.directorate, (Role.ADMINISTRATOR, None)),
     )
+
+
+def local_today(user: User) -> date:
+    """Today where `user` works: what a page they open calls today (WITA is a day ahead of WIB from 16:00 UTC)."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(user.time_zone))

@@ -13,8 +13,9 @@ class CasesConfig(AppConfig):
         from bangkit.accounts.roles import APPROVE_CASE
         from bangkit.audit.history import register_history
         from bangkit.cases import models
+        from bangkit.cases.demo import load_demo_cases
         from bangkit.cases.services.cases import on_person_merged
-        from bangkit.core.registry import HomeCounter, MenuEntry, shell
+        from bangkit.core.registry import DemoLoader, HomeCounter, MenuEntry, shell
         from bangkit.registry.signals import person_merged
         from bangkit.registry.tabs import PersonTab, add_person_tab
 
@@ -47,3 +48,4 @@ class CasesConfig(AppConfig):
         shell.add_counter(HomeCounter(_("Kasus"), models.Case, "cases:case_list"))
         add_person_tab(PersonTab("cases", _("Kasus"), "cases:person_cases", "cases.view_case", 50))
         person_merged.connect(on_person_merged, dispatch_uid="bangkit.cases.follow_person_merge")
+        shell.add_demo_loader(DemoLoader("cases", 30, load_demo_cases))

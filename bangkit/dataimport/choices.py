@@ -18,10 +18,12 @@ class JobState(models.TextChoices):
     IMPORTED = "imported", _("Selesai diimpor")
     CANCELLED = "cancelled", _("Dibatalkan")
     FAILED = "failed", _("Gagal")
+    EXPIRED = "expired", _("Kedaluwarsa")
 
 
 # Every allowed step, and who takes it: the services refuse any other. "task" steps are taken by the background
-# tasks, "user" steps by a person holding the import permission over the job's region.
+# tasks, "user" steps by a person holding the import permission over the job's region, "expiry" steps by the
+# periodic clean-up (`manage.py expire_import_jobs`) when a job waited or worked too long.
 TRANSITIONS: dict[tuple[str, str], str] = {
     (JobState.UPLOADED, JobState.VALIDATING): "task",
     (JobState.VALIDATING, JobState.VALIDATED): "task",
@@ -33,10 +35,13 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (JobState.QUEUED, JobState.CANCELLED): "user",
     (JobState.QUEUED, JobState.IMPORTED): "task",  # in the same transaction as the rows themselves
     (JobState.QUEUED, JobState.FAILED): "task",
+    (JobState.VALIDATED, JobState.EXPIRED): "expiry",  # a preview nobody confirmed or cancelled in time
+    (JobState.UPLOADED, JobState.FAILED): "expiry",  # never picked up by a worker
+    # (VALIDATING, FAILED) and (QUEUED, FAILED) above are also taken by the expiry when the task seems lost.
 }
 
 ACTIVE_STATES = frozenset({JobState.UPLOADED, JobState.VALIDATING, JobState.QUEUED})
-FINAL_STATES = frozenset({JobState.IMPORTED, JobState.CANCELLED, JobState.FAILED})
+FINAL_STATES = frozenset({JobState.IMPORTED, JobState.CANCELLED, JobState.FAILED, JobState.EXPIRED})
 
 
 def sources_of(target: str) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -149,6 +149,19 @@ class StagedPerson(models.Model):
 
     Identifier columns are NULL when absent, as their registry columns are (a NULL blind index matches nothing).
     """
+
+    # The columns holding the ciphertexts and blind indexes of registry fields, made for those fields (and copied
+    # into them verbatim on import): `manage.py rotate_field_keys` re-encrypts and reindexes them as those fields.
+    encrypted_copies: ClassVar[dict[str, str]] = {
+        "nik": "registry.Person.nik",
+        "nik_index": "registry.Person.nik_index",
+        "kk_number": "registry.Person.kk_number",
+        "kk_index": "registry.Person.kk_index",
+        "phone_number": "registry.Phone.number",
+        "phone_index": "registry.Phone.number_index",
+        "account_number": "registry.BankAccount.account_number",
+        "account_number_index": "registry.BankAccount.account_number_index",
+    }
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+")
     row_number = models.PositiveIntegerField()

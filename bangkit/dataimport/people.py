@@ -43,9 +43,15 @@ from bangkit.registry.identifiers import mask_digits
 from bangkit.registry.matching import IncomingPerson, split_other_names
 from bangkit.registry.models import BankAccount, MigrationStay, Person, Phone
 from bangkit.registry.services.bank_accounts import NAME_MATCH_THRESHOLD, name_match_score
-from bangkit.registry.services.migration import debarkation_point
-from bangkit.registry.services.people import estimated_birth_date
-from bangkit.registry.validation import clean_phone_number, stay_date_problems
+from bangkit.registry.validation import (
+    HOME_COUNTRY,
+    clean_kk_number,
+    clean_phone_number,
+    debarkation_point,
+    estimated_age_valid,
+    estimated_birth_date,
+    stay_date_problems,
+)
 
 # The columns of StagedPerson written for each valid row, in this order (besides `job` and `row_number`).
 STAGED_FIELDS = (
@@ -273,9 +279,10 @@ class PeopleRows:
         except cells.CellError as error:
             self._error(row, "kk_number", error.code.replace("nik", "kk"), error.message, raw)
             return
-        digits = re.sub(r"[\s.\-]", "", text)
-        if not (digits.isascii() and digits.isdigit() and len(digits) == 16):
-            self._error(row, "kk_number", "kk_format", _("Nomor KK harus 16 angka."), raw)
+        try:
+            digits = clean_kk_number(text)
+        except ServiceError as error:
+            self._error(row, "kk_number", "kk_format", error.message, raw)
             return
         for warning in warnings:
             self._warn(row, "kk_number", "kk_number_cell", warning, raw)
@@ -309,7 +316,7 @@ class PeopleRows:
             birth = self._birth_from_place_date(row, got["birth_place_date"])
         if birth is None and "age" in got and not row.has_errors_in("birth_date", "birth_place_date"):
             age = cells.text(got["age"]).lower().removesuffix("tahun").removesuffix("thn").strip()
-            if age.isdigit() and 0 <= int(age) <= 120:
+            if age.isdigit() and estimated_age_valid(int(age)):
                 birth, estimated = estimated_birth_date(int(age), today=self.today), True
             else:
                 self._error(row, "age", "age", _("Umur harus angka tahun 0–120."), got["age"])
@@ -428,7 +435,7 @@ class PeopleRows:
                     _("Negara “%(country)s” tidak dikenal.") % {"country": cells.text(got["country"])},
                     got["country"],
                 )
-            elif code == "ID":
+            elif code == HOME_COUNTRY:
                 self._error(
                     row,
                     "country",

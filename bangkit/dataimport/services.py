@@ -9,26 +9,35 @@ writes one history entry on the job (who, the file's name and SHA-256, the count
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+from auditlog.cid import correlation_id
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bangkit.accounts.models import User
 from bangkit.core.exceptions import OutOfJurisdiction, ServiceError
 from bangkit.core.scoping import ALL_REGIONS, covers
-from bangkit.dataimport.choices import TRANSITIONS, JobState, sources_of
-from bangkit.dataimport.models import IMPORT_PEOPLE, ImportJob, StagedPerson
+from bangkit.dataimport.choices import FINAL_STATES, TRANSITIONS, JobState, sources_of
+from bangkit.dataimport.models import IMPORT_PEOPLE, ImportJob, ImportProblem, StagedPerson
 from bangkit.dataimport.reading import FileProblem, detect_format
 from bangkit.regions.models import Region, RegionLevel
 
 DEFAULT_MAX_UPLOAD_MB = 20
+# A preview nobody confirmed or cancelled expires after this many days; a job that a task should be working on but
+# that has not moved for this many hours is taken to be lost and fails (`import_jobs_expire`).
+DEFAULT_PREVIEW_EXPIRY_DAYS = 7
+DEFAULT_STUCK_JOB_HOURS = 24
 # Fields whose change a transition's history entry records.
 _RECORDED = (
     "state",
@@ -233,3 +242,134 @@ def import_job_cancel(*, actor: User, job: ImportJob) -> ImportJob:
         )
     clear_staging(job)
     return job
+
+
+# -- expiry ------------------------------------------------------------------------------------------------------
+
+
+def preview_expiry_days() -> int:
+    return int(getattr(settings, "DATAIMPORT_PREVIEW_EXPIRY_DAYS", DEFAULT_PREVIEW_EXPIRY_DAYS))
+
+
+def stuck_job_hours() -> int:
+    return int(getattr(settings, "DATAIMPORT_STUCK_JOB_HOURS", DEFAULT_STUCK_JOB_HOURS))
+
+
+# The states a task works in (or should have started from), which a job does not stay in for long unless its task
+# was lost: a worker that never ran, a process killed half-way, a queue emptied.
+STUCK_STATES = (JobState.UPLOADED, JobState.VALIDATING, JobState.QUEUED)
+
+
+@dataclass
+class Expiry:
+    """What `import_jobs_expire` did (or, on a dry run, would do): job ids only, never a file's name."""
+
+    expired: list[int] = field(default_factory=list)  # previews → expired
+    failed: list[int] = field(default_factory=list)  # stuck jobs → failed
+    cleaned: list[int] = field(default_factory=list)  # ended jobs whose staged rows or file were still there
+
+
+def expired_previews(*, now: datetime, days: int) -> QuerySet[ImportJob]:
+    """Previews (`validated`) unchanged for `days` days: their state last changed when they became ready."""
+    return ImportJob.objects.filter(state=JobState.VALIDATED, updated_at__lt=now - timedelta(days=days))
+
+
+def stuck_jobs(*, now: datetime, hours: int) -> QuerySet[ImportJob]:
+    """Jobs waiting for or held by a task whose state has not changed for `hours` hours."""
+    return ImportJob.objects.filter(state__in=STUCK_STATES, updated_at__lt=now - timedelta(hours=hours))
+
+
+def ended_with_leftovers() -> QuerySet[ImportJob]:
+    """Ended jobs still holding staged rows or a file (a process stopped between ending the job and clearing it)."""
+    staged = StagedPerson.objects.filter(job=OuterRef("pk"))
+    return ImportJob.objects.filter(state__in=sorted(FINAL_STATES)).filter(~Q(file="") | Exists(staged))
+
+
+def import_jobs_expire(
+    *, now: datetime | None = None, days: int | None = None, hours: int | None = None, dry_run: bool = False
+) -> Expiry:
+    """Ends what nobody will finish: a preview older than `days` (default `DATAIMPORT_PREVIEW_EXPIRY_DAYS`) becomes
+    `expired`; a job stuck in a task's state for `hours` (default `DATAIMPORT_STUCK_JOB_HOURS`) becomes `failed`,
+    with a message saying to upload the file again. Either way its staged rows and its file are deleted, and the
+    job's history records the change (no actor: nobody took the step). Ended jobs that still hold staged rows or a
+    file lose them too.
+
+    Each job is moved by the same conditional UPDATE as every transition, so a user confirming a preview, or a task
+    taking up the job, at the same moment either wins or loses cleanly. Run by `manage.py expire_import_jobs`.
+    """
+    now = now or timezone.now()
+    days = preview_expiry_days() if days is None else days
+    hours = stuck_job_hours() if hours is None else hours
+    result = Expiry()
+    previews = list(expired_previews(now=now, days=days).order_by("pk").values_list("pk", flat=True))
+    stuck = list(stuck_jobs(now=now, hours=hours).order_by("pk").values_list("pk", "state"))
+    if dry_run:
+        result.expired = previews
+        result.failed = [pk for pk, _state in stuck]
+        result.cleaned = list(ended_with_leftovers().order_by("pk").values_list("pk", flat=True))
+        return result
+    for pk in previews:
+        if _end_job(pk, JobState.VALIDATED, JobState.EXPIRED, now=now, days=days, hours=hours):
+            result.expired.append(pk)
+    for pk, state in stuck:
+        if _end_job(pk, state, JobState.FAILED, now=now, days=days, hours=hours):
+            result.failed.append(pk)
+    for job in ended_with_leftovers().order_by("pk"):
+        clear_staging(job)
+        result.cleaned.append(job.pk)
+    return result
+
+
+@contextmanager
+def _for_job(job: ImportJob) -> Iterator[None]:
+    """The job's own correlation id (as its tasks use) and its uploader's language, for the entry and message."""
+    token = correlation_id.set(f"import-{job.pk}")
+    try:
+        with translation.override(getattr(job.created_by, "language", None) or settings.LANGUAGE_CODE):
+            yield
+    finally:
+        correlation_id.reset(token)
+
+
+def _end_job(pk: int, source: str, target: str, *, now: datetime, days: int, hours: int) -> bool:
+    job = ImportJob.objects.select_related("created_by").filter(pk=pk).first()
+    if job is None:
+        return False
+    with transaction.atomic(), _for_job(job):
+        moved = transition(
+            job, target, sources=[source], error_message=_end_message(job, source, days, hours), finished_at=now
+        )
+        if moved:
+            raw_delete(StagedPerson.objects.filter(job=job))
+            if source == JobState.VALIDATING:
+                # What the interrupted check found so far is no preview: a new upload checks the whole file.
+                raw_delete(ImportProblem.objects.filter(job=job))
+    if moved:
+        delete_file(job)  # after the commit: a rolled-back expiry must not have lost the file of a live job
+    return moved
+
+
+def _end_message(job: ImportJob, source: str, days: int, hours: int) -> str:
+    if source == JobState.VALIDATED:
+        return ngettext(
+            "Pratinjau impor ini kedaluwarsa karena tidak dikonfirmasi dalam %(days)d hari; baris yang sudah "
+            "diperiksa telah dihapus dan tidak ada data yang diimpor. Unggah berkasnya lagi untuk mengimpor.",
+            "Pratinjau impor ini kedaluwarsa karena tidak dikonfirmasi dalam %(days)d hari; baris yang sudah "
+            "diperiksa telah dihapus dan tidak ada data yang diimpor. Unggah berkasnya lagi untuk mengimpor.",
+            days,
+        ) % {"days": days}
+    if source == JobState.QUEUED:
+        return ngettext(
+            "Impor tidak selesai dalam %(hours)d jam dan dihentikan; tidak ada data yang tersimpan. Unggah berkasnya "
+            "lagi, atau hubungi administrator bila terulang (impor #%(id)s).",
+            "Impor tidak selesai dalam %(hours)d jam dan dihentikan; tidak ada data yang tersimpan. Unggah berkasnya "
+            "lagi, atau hubungi administrator bila terulang (impor #%(id)s).",
+            hours,
+        ) % {"hours": hours, "id": job.pk}
+    return ngettext(
+        "Pemeriksaan berkas tidak selesai dalam %(hours)d jam dan dihentikan; tidak ada data yang tersimpan. Unggah "
+        "berkasnya lagi, atau hubungi administrator bila terulang (impor #%(id)s).",
+        "Pemeriksaan berkas tidak selesai dalam %(hours)d jam dan dihentikan; tidak ada data yang tersimpan. Unggah "
+        "berkasnya lagi, atau hubungi administrator bila terulang (impor #%(id)s).",
+        hours,
+    ) % {"hours": hours, "id": job.pk}

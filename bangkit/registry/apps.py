@@ -32,7 +32,10 @@ class RegistryConfig(AppConfig):
         register_history(models.Consent, m2m_fields=["shared_with"])
 
         from bangkit.accounts.roles import RESOLVE_DUPLICATES
-        from bangkit.core.registry import HomeCounter, MenuEntry, shell
+        from bangkit.core.registry import DemoLoader, HomeCounter, MenuEntry, shell
+        from bangkit.registry.demo import load_demo_people
+
+        shell.add_demo_loader(DemoLoader("registry", 20, load_demo_people))
 
         shell.add_menu(
             MenuEntry(_("Orang"), "registry:person_list", "registry.view_person", _("Registrasi"), "person-vcard")

@@ -16,12 +16,22 @@ from bangkit.accounts.models import User
 from bangkit.core.scoping import permission_name
 from bangkit.regions.forms import RegionField
 from bangkit.regions.models import RegionLevel
+from bangkit.regions.nik import normalize_nik
 from bangkit.registry.forms_details import DateInput
 from bangkit.registry.masking import UNMASK_IDENTIFIERS, may_unmask
 from bangkit.registry.models import HouseholdMember, IdentityDocument, Person, Phone
+from bangkit.registry.validation import KK_SEPARATORS
 
 
 class PersonForm(forms.ModelForm):
+    # Typed or pasted as on the KTP, often in groups ("5301 0841 0790 0001"): longer than the 16 digits it is made
+    # of, so the box takes what the API takes and the separators go before the model checks the length.
+    nik = forms.CharField(
+        label=_("NIK"), required=False, max_length=40, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    kk_number = forms.CharField(
+        label=_("Nomor KK"), required=False, max_length=40, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
     region = RegionField(
         label=_("Alamat (desa/kelurahan)"),
         min_level=RegionLevel.REGENCY,
@@ -67,6 +77,12 @@ class PersonForm(forms.ModelForm):
         if self.instance.birth_date_estimated:
             self.initial["birth_date"] = None
             self.initial["estimated_age"] = self.instance.age_on(timezone.localdate())
+
+    def clean_nik(self) -> str:
+        return normalize_nik(self.cleaned_data.get("nik") or "")
+
+    def clean_kk_number(self) -> str:
+        return KK_SEPARATORS.sub("", self.cleaned_data.get("kk_number") or "")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

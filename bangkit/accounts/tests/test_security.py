@@ -120,3 +120,11 @@ def test_it_shows_times_in_the_zone_of_the_users_organisation(client: Any, peopl
     client.force_login(people.kupang_case_worker)
     response = client.get(reverse("home"))
     assert response.context["TIME_ZONE"] == "Asia/Makassar"
+
+
+def test_it_leaves_no_time_zone_behind_after_a_request(client: Any, people: Any) -> None:
+    """A Kupang officer's WITA belongs to their request only: after it, "today" is the service's again (between
+    16:00 and 17:00 UTC WITA is a day ahead of WIB, and a leaked zone moved grants' and forms' dates)."""
+    client.force_login(people.kupang_case_worker)
+    assert client.get(reverse("home")).context["TIME_ZONE"] == "Asia/Makassar"
+    assert timezone.get_current_timezone_name() == settings.TIME_ZONE

@@ -14,6 +14,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from bangkit.accounts.testing import local_today
 from bangkit.cases.choices import SRQ20_QUESTIONS
 from bangkit.cases.models import Assessment, CaseNote, Referral, Task
 from bangkit.cases.screening import srq20_flagged, srq20_score
@@ -363,7 +364,9 @@ def test_it_filters_cases_with_overdue_tasks(client: Any, api_client: Any, peopl
     late_case = make_case(people)
     _overdue_task(people, late_case, "Antar ke puskesmas")
     on_time = make_case(people)
-    care.task_create(actor=people.kupang_case_worker, case=on_time, title="Nanti", due_on=timezone.localdate())
+    care.task_create(
+        actor=people.kupang_case_worker, case=on_time, title="Nanti", due_on=local_today(people.kupang_case_worker)
+    )
     client.force_login(people.kupang_case_worker)
     response = client.get(reverse("cases:case_list"), {"overdue": "true"})
     assert [case.pk for case in response.context["object_list"]] == [late_case.pk]

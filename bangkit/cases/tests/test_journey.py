@@ -11,6 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from bangkit.accounts.testing import local_today
 from bangkit.cases.choices import SRQ20_QUESTIONS, AtensiComponent, CaseEventKind, RiskFactor
 from bangkit.cases.models import Case, CaseApproval
 from bangkit.registry.testing import make_person
@@ -142,7 +143,7 @@ def test_it_takes_a_case_from_referral_to_termination_and_back(client: Any, api_
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == "terminated"
-    assert case.closed_on == timezone.localdate()
+    assert case.closed_on == local_today(people.kupang_supervisor)
 
     # Only a supervisor reopens, and only with a reason.
     client.force_login(worker)

@@ -210,6 +210,9 @@ def _similar(word: str, words: Sequence[str]) -> bool:
 
 
 def _pair_score(holder: list[str], name: list[str]) -> int:
+    # Words written together or apart ("Nurhayati", "Nur Hayati"), compared before the expansion below, which would
+    # take "nur" for an abbreviation of "nurhayati".
+    as_written = fuzz.ratio("".join(holder), "".join(name))
     holder, name = _expand(holder, name), _expand(name, holder)
     joined_holder, joined_name = " ".join(holder), " ".join(name)
     # Word order and words missing on one side are tolerated (token_set_ratio: "Maria Goreti" for "Maria Goreti
@@ -226,7 +229,7 @@ def _pair_score(holder: list[str], name: list[str]) -> int:
     # Words written together or apart: "Nurhaliza" and "Nur Haliza".
     compact = fuzz.ratio("".join(sorted(holder)), "".join(sorted(name)))
     spaced = fuzz.ratio(joined_holder.replace(" ", ""), joined_name.replace(" ", ""))
-    return round(max(score, compact, spaced))
+    return round(max(score, compact, spaced, as_written))
 
 
 def person_names(person: Person) -> list[str]:

@@ -8,7 +8,6 @@ may not overlap (a person is in one country at a time). The debarkation point is
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -17,10 +16,18 @@ from django.utils.translation import gettext as _
 
 from bangkit.accounts.models import User
 from bangkit.core.exceptions import ServiceError
-from bangkit.registry.choices import DEBARKATION_POINTS, TravelDocument
 from bangkit.registry.models import MigrationStay, Person
 from bangkit.registry.selectors.details import country_name, refuse_merged, require_on_person
 from bangkit.registry.services.bank_accounts import clean_record
+
+# The pure rules of a stay (country, dates, documents, debarkation point) live in validation.py, shared with the
+# import; here the checks that need the database.
+from bangkit.registry.validation import (
+    debarkation_point,
+    documents_held_problem,
+    stay_country_problem,
+    stay_date_problems,
+)
 
 # The fields a caller may set, all optional but the country.
 STAY_FIELDS = (
@@ -42,12 +49,6 @@ _TEXT_FIELDS = ("city", "employer", "recruiting_agency", "debarkation_point")
 _CONSTRAINTS = {"stay_returned_after_departure": "returned_on"}
 
 
-def debarkation_point(value: str) -> str:
-    """`  nunukan ` → `Nunukan`: a known point as it is spelt in the suggestions, anything else as typed."""
-    text = " ".join((value or "").split())
-    return next((point for point in DEBARKATION_POINTS if point.lower() == text.lower()), text)
-
-
 def _apply(stay: MigrationStay, values: dict[str, Any]) -> None:
     unknown = sorted(set(values) - set(STAY_FIELDS))
     if unknown:
@@ -65,26 +66,23 @@ def _apply(stay: MigrationStay, values: dict[str, Any]) -> None:
 
 
 def _check(stay: MigrationStay, person: Person) -> None:
-    if not stay.country:
-        raise ServiceError(_("Pilih negara tujuan."), field="country")
-    if stay.country == "ID":
-        raise ServiceError(
-            _("Riwayat migrasi mencatat tinggal di luar negeri: pilih negara selain Indonesia."), field="country"
-        )
-    today = timezone.localdate()
-    for field, label in (("departed_on", _("Tanggal berangkat")), ("returned_on", _("Tanggal kembali"))):
-        day: date | None = getattr(stay, field)
-        if day is None:
-            continue
-        if day > today:
-            raise ServiceError(_("%(label)s tidak boleh di masa depan.") % {"label": label}, field=field)
-        if person.birth_date and day < person.birth_date and not person.birth_date_estimated:
-            raise ServiceError(_("%(label)s tidak boleh sebelum tanggal lahir.") % {"label": label}, field=field)
-    if stay.departed_on and stay.returned_on and stay.returned_on < stay.departed_on:
-        raise ServiceError(_("Tanggal kembali tidak boleh sebelum tanggal berangkat."), field="returned_on")
-    documents = set(stay.documents_held or [])
-    if TravelDocument.NONE in documents and len(documents) > 1:
-        raise ServiceError(_("“Tanpa dokumen” tidak dapat dipilih bersama dokumen lain."), field="documents_held")
+    """Refuses the stay's first problem, in the order a reader meets them: country, dates, documents, overlap."""
+    problem = stay_country_problem(stay.country)
+    if problem:
+        raise ServiceError(problem, field="country")
+    dates = stay_date_problems(
+        departed_on=stay.departed_on,
+        returned_on=stay.returned_on,
+        birth_date=person.birth_date,
+        birth_date_estimated=person.birth_date_estimated,
+        today=timezone.localdate(),
+    )
+    if dates:
+        field, message = dates[0]
+        raise ServiceError(message, field=field)
+    problem = documents_held_problem(stay.documents_held or [])
+    if problem:
+        raise ServiceError(problem, field="documents_held")
     _check_overlap(stay)
 
 

@@ -7,12 +7,9 @@ check once the transaction has committed.
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangkit.accounts.models import User
@@ -23,15 +20,13 @@ from bangkit.registry.models import HouseholdMember, IdentityDocument, Person, P
 from bangkit.registry.services.bank_accounts import bank_accounts_rematch
 from bangkit.registry.services.duplicates import record_duplicate_candidates
 
-# What people type between the digits of a phone number; an international number keeps its leading "+".
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()/]+")
-_PHONE = re.compile(r"\+?[0-9]{8,15}")
-
-
-def estimated_birth_date(age: int, *, today: date | None = None) -> date:
-    """A birth date for someone who knows only their age: 1 July, the middle of the year they were born in."""
-    today = today or timezone.localdate()
-    return date(today.year - age, 7, 1)
+# The pure rules (phone numbers, estimated ages) live in validation.py, shared with the import.
+from bangkit.registry.validation import (
+    clean_kk_number,
+    clean_phone_number,
+    estimated_age_valid,
+    estimated_birth_date,
+)
 
 
 def _require_person_place(actor: User, person: Person, action: str) -> None:
@@ -74,6 +69,7 @@ def _refuse_taken_nik(person: Person) -> None:
 def _save_person(*, actor: User, person: Person, action: str) -> Person:
     _require_person_place(actor, person, action)
     _check_nik(person)
+    person.kk_number = clean_kk_number(person.kk_number) if person.kk_number else None
     _refuse_taken_nik(person)
     person.full_clean()
     try:
@@ -118,7 +114,7 @@ def _apply_estimated_age(person: Person, estimated_age: int | None) -> None:
         return
     if person.birth_date is not None and not person.birth_date_estimated:
         raise ServiceError(_("Isi tanggal lahir atau perkiraan umur, tidak keduanya."), field="estimated_age")
-    if not 0 <= estimated_age <= 120:
+    if not estimated_age_valid(estimated_age):
         raise ServiceError(_("Perkiraan umur harus antara 0 dan 120 tahun."), field="estimated_age")
     person.birth_date = estimated_birth_date(estimated_age)
     person.birth_date_estimated = True
@@ -140,9 +136,7 @@ def _save_child(actor: User, record: Any, *, refresh_duplicates: bool) -> Any:
 
 @transaction.atomic
 def phone_save(*, actor: User, phone: Phone) -> Phone:
-    phone.number = _PHONE_SEPARATORS.sub("", phone.number or "")
-    if not _PHONE.fullmatch(phone.number):
-        raise ServiceError(_("Nomor telepon harus 8–15 angka."), field="number")
+    phone.number = clean_phone_number(phone.number)
     saved: Phone = _save_child(actor, phone, refresh_duplicates=True)
     return saved
 

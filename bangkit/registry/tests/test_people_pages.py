@@ -45,6 +45,17 @@ def test_it_refuses_an_invalid_nik_and_saves_nothing(client: Any, people: Any) -
     assert not Person.objects.exists()
 
 
+def test_it_takes_the_nik_and_family_card_typed_in_groups_and_refuses_a_short_family_card(
+    client: Any, people: Any
+) -> None:
+    refused = register(client, people, kk_number="5301 0812 3456")
+    assert "16 angka" in str(refused.context["form"].errors["kk_number"])
+    assert not Person.objects.exists()
+    assert register(client, people, nik="5301 0841 0790 0001", kk_number="5301.0812.3456.0001").status_code == 302
+    person = Person.objects.get()
+    assert (person.nik, person.kk_number) == (NIK, "5301081234560001")
+
+
 def test_it_asks_to_confirm_a_nik_that_contradicts_the_sex(client: Any, people: Any) -> None:
     response = register(client, people, sex="M")
     assert "Jenis kelamin tidak cocok" in str(response.context["form"].errors["nik"])
