@@ -89,14 +89,21 @@ def _person_row(pk: int, person: SyntheticPerson, organisation_id: int) -> dict[
 
 def seed_people(count: int, *, organisation_id: int, seed: int = 0, region_prefix: str | None = None) -> list[str]:
     """Loads `count` people with one phone and one case each; returns their NIKs (for exact-search benchmarks)."""
+    return load_people(
+        list(generate_people(count, seed=seed, region_prefix=region_prefix)), organisation_id=organisation_id
+    )
+
+
+def load_people(generated: Sequence[SyntheticPerson], *, organisation_id: int) -> list[str]:
+    """Loads these people, in this order, with one phone and one case each; returns their NIKs."""
     from bangkit.cases.models import Case
-    from bangkit.registry.models import Person, Phone
+    from bangkit.regions.models import search_key
+    from bangkit.registry.models import Person, PersonNameToken, Phone
 
     start = (Person.objects.aggregate(top=models.Max("id"))["top"] or 0) + 1
     nik_index = cast(BlindIndexField, Person._meta.get_field("nik_index"))
     kk_index = cast(BlindIndexField, Person._meta.get_field("kk_index"))
     phone_index = cast(BlindIndexField, Phone._meta.get_field("number_index"))
-    generated = list(generate_people(count, seed=seed, region_prefix=region_prefix))
 
     def people_rows() -> Iterator[dict[str, Any]]:
         for offset, person in enumerate(generated):
@@ -107,6 +114,9 @@ def seed_people(count: int, *, organisation_id: int, seed: int = 0, region_prefi
 
     person_columns = list(_person_row(0, generated[0], 0)) if generated else []
     bulk_load(Person, people_rows(), columns=person_columns)
+    PersonNameToken.objects.insert(
+        (start + offset, search_key(person.full_name), person.village_code) for offset, person in enumerate(generated)
+    )
     bulk_load(
         Phone,
         (
@@ -169,6 +179,8 @@ def seed_people(count: int, *, organisation_id: int, seed: int = 0, region_prefi
     for model in (Person, Phone, Case):
         reset_sequence(model)
     if connection.vendor == "postgresql":
+        # Statistics and visibility map as autovacuum keeps them on a live database (index-only scans need it).
+        # VACUUM cannot run inside a transaction (a test's): statistics alone then.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     return [person.nik for person in generated]

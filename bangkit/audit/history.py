@@ -43,6 +43,7 @@ HISTORY_EXEMPT: frozenset[str] = frozenset(
         "regions.RegionToken",  # search keys derived from Region and rebuilt on each of its saves
         "cases.CaseEvent",  # the case timeline: written once by services, never changed
         "audit.EntryScope",  # part of the history itself
+        "registry.PersonNameToken",  # search keys derived from Person and rebuilt on each of its saves
     }
 )
 

@@ -27,7 +27,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangkit.dataimport.bulk import insert_rows
+from bangkit.core.bulk import insert_rows
 from bangkit.dataimport.choices import JobState, Severity
 from bangkit.dataimport.headers import COLUMNS_BY_KEY
 from bangkit.dataimport.models import ImportJob, ImportProblem, StagedPerson

@@ -24,6 +24,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bangkit.audit.models import EntryScope
 from bangkit.core.scoping import ALL_REGIONS, region_q
 from bangkit.dataimport.checking import delete_staged_rows, registered_niks
 from bangkit.dataimport.choices import JobState, Severity
@@ -37,11 +38,12 @@ from bangkit.dataimport.services import (
     transition,
 )
 from bangkit.registry.choices import BankAccountStatus
-from bangkit.registry.models import BankAccount, DuplicatePair, MigrationStay, Person, Phone
+from bangkit.registry.models import BankAccount, DuplicatePair, MigrationStay, Person, PersonNameToken, Phone
 
 logger = logging.getLogger(__name__)
 
 IDS_TABLE = "dataimport_ids"
+TOKEN_BATCH = 10_000
 _PROGRESS_SECONDS = 3600
 
 
@@ -105,6 +107,7 @@ class Importer:
         self._allocate_ids()
         try:
             people = self._copy(Person, self._person_values(), "TRUE")
+            self._name_tokens()
             _step(self.job, "details")
             phones = self._copy(Phone, self._phone_values(), "s.phone_number IS NOT NULL")
             accounts = self._copy(BankAccount, self._account_values(), "s.account_number IS NOT NULL")
@@ -291,6 +294,24 @@ class Importer:
             cursor.execute(sql, [*params, self.job.pk])
             return max(cursor.rowcount, 0)
 
+    def _name_tokens(self) -> None:
+        """The new people's name tokens (the list's name filter), a batch of staged rows at a time."""
+        staged = self.quote(StagedPerson._meta.db_table)
+        last = 0
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT s.id, i.person_id, s.search_name, s.region_id FROM {staged} s "  # noqa: S608
+                    f"JOIN {IDS_TABLE} i ON i.staged_id = s.id WHERE s.job_id = %s AND s.id > %s "
+                    "ORDER BY s.id LIMIT %s",
+                    [self.job.pk, last, TOKEN_BATCH],
+                )
+                rows = cursor.fetchall()
+            if not rows:
+                return
+            PersonNameToken.objects.insert((person, name, region) for _id, person, name, region in rows)
+            last = rows[-1][0]
+
     # -- history and duplicates ---------------------------------------------------------------------------------
 
     def _history(self) -> None:
@@ -341,6 +362,16 @@ class Importer:
                 f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(expressions)} "  # noqa: S608
                 f"FROM {staged} s JOIN {IDS_TABLE} i ON i.staged_id = s.id WHERE s.job_id = %s",
                 [*params, self.job.pk],
+            )
+            # Each entry placed in its person's region, as audit.history.place_entry does for a registration.
+            scope = EntryScope._meta
+            cursor.execute(
+                f"INSERT INTO {self.quote(scope.db_table)} ({self.quote(scope.get_field('entry').column)}, "  # noqa: S608
+                f"{self.quote(scope.get_field('region').column)}) "
+                f"SELECT e.id, s.region_id FROM {table} e JOIN {IDS_TABLE} i ON e.object_id = i.person_id "
+                f"JOIN {staged} s ON s.id = i.staged_id "
+                f"WHERE e.cid = %s AND e.content_type_id = %s AND e.action = %s AND s.job_id = %s",
+                [f"import-{self.job.pk}", fields["content_type"][1], LogEntry.Action.CREATE, self.job.pk],
             )
 
     def _duplicate_pairs(self) -> None:

@@ -4,9 +4,11 @@ import re
 import unicodedata
 from typing import Any
 
-from django.db import connections, models, router, transaction
+from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from bangkit.core.bulk import insert_rows
 
 _NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
 
@@ -102,17 +104,7 @@ class RegionTokenManager(models.Manager["RegionToken"]):
         A full load writes some 220,000 tokens: model instances would make it several times slower, and so would
         anything but COPY on PostgreSQL.
         """
-        connection = connections[self.db]
-        quote = connection.ops.quote_name
-        table = quote(self.model._meta.db_table)
-        columns = ", ".join(quote(column) for column in ("token", "kind", "level", "region_id"))
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)", rows)  # noqa: S608
+        insert_rows(self.model, ("token", "kind", "level", "region"), rows, using=self.db)
 
 
 class RegionToken(models.Model):

@@ -41,7 +41,7 @@ from rapidfuzz import fuzz
 
 from bangkit.regions.models import Region, search_key
 from bangkit.registry.choices import DuplicateStatus
-from bangkit.registry.models import Bank, BankAccount, DuplicatePair, Person, Phone
+from bangkit.registry.models import Bank, BankAccount, DuplicatePair, Person, Phone, regency_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -263,12 +263,6 @@ def best_name_match(ours: Sequence[NameForm], theirs: Sequence[NameForm]) -> tup
 
 # ---------------------------------------------------------------------------------------------------------------
 # Matching
-
-
-def regency_of(code: str) -> str:
-    """`53.01.08.1007` → `53.01`; "" for a province or nothing."""
-    parts = code.split(".") if code else []
-    return ".".join(parts[:2]) if len(parts) >= 2 else ""
 
 
 # What is read of a registered person: plain values, never model instances. Merged records are dropped in Python,

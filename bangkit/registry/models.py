@@ -7,11 +7,12 @@ Every record here is placed by its person's region, so scoping follows `person__
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from bangkit.core.bulk import insert_rows
 from bangkit.core.fields import (
     BlindIndexField,
     ChoiceListField,
@@ -123,9 +125,12 @@ class Person(ScopedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_name = search_key(self.full_name)
-        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
         super().save(*args, **kwargs)
+        if update_fields is None or {"full_name", "region"} & set(update_fields):
+            PersonNameToken.objects.replace(self)
 
     def get_absolute_url(self) -> str:
         return reverse("registry:person_detail", args=[self.pk])
@@ -183,6 +188,60 @@ class HouseholdMember(PersonChild):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Longer words are cut: nobody types 60 letters into a search box, and the cut keeps the index narrow.
+NAME_TOKEN_BYTES = 60
+
+
+def name_tokens(search_name: str) -> list[bytes]:
+    """The distinct words of a search name, as the list's name filter matches their beginnings."""
+    return [word.encode()[:NAME_TOKEN_BYTES] for word in dict.fromkeys(search_name.split())]
+
+
+def regency_of(code: str) -> str:
+    """`53.01.08.1007` → `53.01`; "" for a province or nothing."""
+    parts = code.split(".") if code else []
+    return ".".join(parts[:2]) if len(parts) >= 2 else ""
+
+
+class PersonNameTokenManager(models.Manager["PersonNameToken"]):
+    def replace(self, person: Person) -> None:
+        """Rewrites one person's tokens after their name or region changed."""
+        self.filter(person_id=person.pk).delete()
+        self.insert([(person.pk, person.search_name, person.region_id)])
+
+    def insert(self, people: Iterable[tuple[int, str, str]]) -> int:
+        """Writes the tokens of (person id, search name, region code) rows without a model instance each (COPY on
+        PostgreSQL: an import or a benchmark writes hundreds of thousands); returns how many."""
+        rows = (
+            (pk, regency_of(region), token) for pk, search_name, region in people for token in name_tokens(search_name)
+        )
+        return insert_rows(self.model, ("person", "regency", "token"), rows, using=router.db_for_write(self.model))
+
+
+class PersonNameToken(models.Model):
+    """One word of a person's name, for the list's name filter ("bria mar" finds "Maria Goreti Bria"): each typed
+    word is a prefix range on `token`, within the regencies of the user's jurisdiction when it has any.
+
+    Derived rows, rewritten by Person.save() and written by the import with the people it copies; the token is
+    bytes so that ranges and order are byte-wise on every database (as `regions.RegionToken`).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    regency = models.CharField(max_length=5)
+    token = models.BinaryField(max_length=NAME_TOKEN_BYTES)
+
+    objects = PersonNameTokenManager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["regency", "token", "person"], name="person_token_regency"),
+            models.Index(fields=["token", "person"], name="person_token_national"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{bytes(self.token).decode()} → {self.person_id}"
 
 
 class Phone(PersonChild):
