@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
-from itertools import islice
 from typing import Any, cast
 
 from django.core.management.color import no_style
@@ -19,32 +18,19 @@ from django.db import connection, models, transaction
 from bangkit.core.fields import BlindIndexField
 from bench.population import SyntheticPerson, generate_people
 
-BATCH = 5_000
 _NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def bulk_load(model: type[models.Model], rows: Iterable[dict[str, Any]], *, columns: Sequence[str]) -> int:
     """Inserts `rows` (attribute name → Python value) into `model`'s table; returns how many. No signals, no history."""
+    from bangkit.core.bulk import insert_rows
+
     fields = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in columns]
-    table = model._meta.db_table
-    quoted = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     prepared: Iterator[list[Any]] = (
         [field.get_db_prep_save(row[field.attname], connection) for field in fields] for row in rows
     )
-    total = 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for values in prepared:
-                    copy.write_row(values)
-                    total += 1
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608 - names from the model
-            while batch := list(islice(prepared, BATCH)):
-                cursor.executemany(sql, batch)
-                total += len(batch)
-    return total
+    with transaction.atomic():
+        return insert_rows(model, columns, prepared)
 
 
 def reset_sequence(model: type[models.Model]) -> None:
