@@ -176,6 +176,8 @@ class Importer:
                     f"FROM {staged} WHERE job_id = %s",
                     [person, self.job.pk],
                 )
+                # Autovacuum never sees a temporary table: without statistics the joins below are planned blind.
+                cursor.execute(f"ANALYZE {IDS_TABLE}")
             else:
                 cursor.execute(f"DROP TABLE IF EXISTS temp.{IDS_TABLE}")
                 cursor.execute(
@@ -363,15 +365,22 @@ class Importer:
                 f"FROM {staged} s JOIN {IDS_TABLE} i ON i.staged_id = s.id WHERE s.job_id = %s",
                 [*params, self.job.pk],
             )
-            # Each entry placed in its person's region, as audit.history.place_entry does for a registration.
+            # Each entry just written (this run's timestamp: a job set back and run again wrote others before)
+            # placed in its person's region, as audit.history.place_entry does for a registration; the people are
+            # already copied, so their primary key leads the join.
             scope = EntryScope._meta
+            person = self.quote(Person._meta.db_table)
             cursor.execute(
                 f"INSERT INTO {self.quote(scope.db_table)} ({self.quote(scope.get_field('entry').column)}, "  # noqa: S608
                 f"{self.quote(scope.get_field('region').column)}) "
-                f"SELECT e.id, s.region_id FROM {table} e JOIN {IDS_TABLE} i ON e.object_id = i.person_id "
-                f"JOIN {staged} s ON s.id = i.staged_id "
-                f"WHERE e.cid = %s AND e.content_type_id = %s AND e.action = %s AND s.job_id = %s",
-                [f"import-{self.job.pk}", fields["content_type"][1], LogEntry.Action.CREATE, self.job.pk],
+                f"SELECT e.id, p.region_id FROM {table} e JOIN {person} p ON p.id = e.object_id "
+                f"WHERE e.cid = %s AND e.timestamp = %s AND e.content_type_id = %s AND e.action = %s",
+                [
+                    f"import-{self.job.pk}",
+                    entry.get_field("timestamp").get_db_prep_save(self.now, connection),
+                    fields["content_type"][1],
+                    LogEntry.Action.CREATE,
+                ],
             )
 
     def _duplicate_pairs(self) -> None:
