@@ -14,7 +14,7 @@ from bangkit.regions.forms import RegionField
 from bangkit.regions.models import RegionLevel
 
 
-def _jurisdiction_codes(user: User, permission: str) -> list[str] | None:
+def jurisdiction_or_all(user: User, permission: str) -> list[str] | None:
     """Region codes a form may offer for `permission`; None when every region may be offered."""
     codes = user.jurisdiction_codes(permission)
     return None if user.is_superuser or ALL_REGIONS in codes else sorted(codes)
@@ -31,7 +31,7 @@ class OrganisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         action = "change" if self.instance.pk else "add"
         region_field: RegionField = self.fields["region"]  # type: ignore[assignment]
-        region_field.within = _jurisdiction_codes(user, permission_name(Organisation, action))
+        region_field.within = jurisdiction_or_all(user, permission_name(Organisation, action))
 
 
 class UserForm(forms.ModelForm):
@@ -103,7 +103,7 @@ class GrantForm(forms.ModelForm):
         role_field: Any = self.fields["role"]
         role_field.choices = Role.choices
         region_field: RegionField = self.fields["region"]  # type: ignore[assignment]
-        region_field.within = _jurisdiction_codes(user, permission_name(Grant, "add"))
+        region_field.within = jurisdiction_or_all(user, permission_name(Grant, "add"))
 
 
 class ApiTokenForm(forms.ModelForm):

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bangkit.accounts.forms import _jurisdiction_codes as jurisdiction_or_all
+from bangkit.accounts.forms import jurisdiction_or_all
 from bangkit.accounts.models import User
 from bangkit.core.scoping import permission_name
 from bangkit.regions.forms import RegionField

@@ -10,7 +10,6 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -62,14 +61,3 @@ def eligible_users(*, permission: str, region_code: str) -> models.QuerySet[User
 def site_language() -> AbstractContextManager[None]:
     """Timeline summaries are written in the site's language, whoever's session wrote them."""
     return translation.override(settings.LANGUAGE_CODE)
-
-
-def clean(obj: models.Model, *, exclude: list[str] | None = None) -> None:
-    """`full_clean`, with a record-wide message (a violated constraint) raised as a ServiceError carrying it."""
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        errors = getattr(exc, "error_dict", {})
-        if set(errors) == {NON_FIELD_ERRORS}:
-            raise ServiceError(str(errors[NON_FIELD_ERRORS][0].messages[0])) from exc
-        raise

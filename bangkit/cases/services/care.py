@@ -39,9 +39,10 @@ from bangkit.cases.models import (
     Task,
 )
 from bangkit.cases.screening import QUESTION_COUNT, srq20_flagged, srq20_suicide_item
-from bangkit.cases.services.access import clean, eligible_users, holds_on_case, require_on_case, site_language
+from bangkit.cases.services.access import eligible_users, holds_on_case, require_on_case, site_language
 from bangkit.cases.services.timeline import record_event
 from bangkit.core.exceptions import ServiceError
+from bangkit.core.validation import clean
 from bangkit.registry.selectors.consents import consent_for_sharing
 
 NOTE_MAX = 500

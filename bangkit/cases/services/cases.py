@@ -32,7 +32,6 @@ from bangkit.cases.choices import (
 )
 from bangkit.cases.models import Case, CaseApproval, CaseNumberCounter
 from bangkit.cases.services.access import (
-    clean,
     eligible_users,
     holds_on_case,
     require_on_case,
@@ -41,6 +40,7 @@ from bangkit.cases.services.access import (
 from bangkit.cases.services.timeline import record_event
 from bangkit.core.exceptions import OutOfJurisdiction, ServiceError
 from bangkit.core.scoping import covers
+from bangkit.core.validation import clean
 from bangkit.registry.models import Person
 
 ADD_CASE = "cases.add_case"
