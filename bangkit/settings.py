@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "bangkit.audit",
     "bangkit.registry",
     "bangkit.cases",
+    "bangkit.programs",
     "bangkit.dataimport",
 ]
 
@@ -321,6 +322,11 @@ SPECTACULAR_SETTINGS = {
         "ServiceKindEnum": "bangkit.cases.choices.ServiceKind",
         "ReferredByEnum": "bangkit.registry.choices.ReferredBy",
         "VerificationMethodEnum": "bangkit.registry.choices.VerificationMethod",
+        "EventKindEnum": "bangkit.programs.choices.EventKind",
+        "PartnerRoleEnum": "bangkit.programs.choices.PartnerRole",
+        "FacilitatorRoleEnum": "bangkit.programs.choices.FacilitatorRole",
+        "AttendanceStatusEnum": "bangkit.programs.choices.AttendanceStatus",
+        "WithdrawalReasonEnum": "bangkit.programs.choices.WithdrawalReason",
     },
 }
 

@@ -21,6 +21,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("bangkit.audit.api.urls")),
     path("", include("bangkit.registry.api.urls")),
     path("", include("bangkit.cases.api.urls")),
+    path("", include("bangkit.programs.api.urls")),
     path("", include("bangkit.dataimport.api.urls")),
 ]
 
@@ -36,6 +37,9 @@ urlpatterns = [
     path("audit/", include("bangkit.audit.urls")),
     path("registry/", include("bangkit.registry.urls")),
     path("cases/", include("bangkit.cases.urls")),
+    path("programs/", include("bangkit.programs.urls")),
+    # Anyone holding a printed certificate may check it here, signed in or not.
+    path("verify/", include("bangkit.programs.urls_public")),
     path("imports/", include("bangkit.dataimport.urls")),
     path("api/v1/", include(api_v1)),
     # Last: any other path under /api/ answers 404 in the API's error shape (401 to anonymous callers).

@@ -40,6 +40,7 @@ RESOLVE_DUPLICATES = "registry.resolve_duplicatepair"
 APPROVE_CASE = "cases.approve_case"
 REOPEN_CASE = "cases.reopen_case"
 OVERRIDE_CONSENT = "cases.override_consent"
+ISSUE_CERTIFICATE = "programs.add_certificate"
 
 # Registering people and running their cases: everything in both apps but deletion and the special permissions.
 _CASEWORK = (
@@ -53,14 +54,36 @@ _CASEWORK = (
     UNMASK_IDENTIFIERS,
     READ_TRAFFICKING_ACCOUNT,
 )
+# Bringing people to events and taking their attendance, as case workers do at the venue.
+_EVENT_PARTICIPATION = (
+    "programs.view_*",
+    "programs.add_enrolment",
+    "programs.change_enrolment",
+    "programs.add_attendance",
+    "programs.change_attendance",
+)
+# Planning programs and events: everything in the app but deleting what people's records hang on.
+_EVENT_PLANNING = (
+    "programs.view_*",
+    "programs.add_*",
+    "programs.change_*",
+    "programs.delete_programpartner",
+    "programs.delete_eventpartner",
+    "programs.delete_eventfacilitator",
+    "programs.delete_eventmodule",
+    "programs.delete_eventsession",
+)
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.CASE_WORKER: (*_REFERENCE, "accounts.view_organisation", *_CASEWORK),
+    Role.CASE_WORKER: (*_REFERENCE, "accounts.view_organisation", *_CASEWORK, *_EVENT_PARTICIPATION),
     Role.SUPERVISOR: (
         *_REFERENCE,
         "accounts.view_organisation",
         "accounts.view_user",
         *_CASEWORK,
+        *_EVENT_PARTICIPATION,
+        ISSUE_CERTIFICATE,
+        "programs.change_certificate",
         UNMASK_ACCOUNT_NUMBERS,
         VERIFY_BANK_ACCOUNT,
         RESOLVE_DUPLICATES,
@@ -69,7 +92,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         OVERRIDE_CONSENT,
     ),
     # Program officers enrol people in events: they see who people are, never their identifiers.
-    Role.PROGRAM_OFFICER: (*_REFERENCE, "accounts.view_organisation", "registry.view_person", "cases.view_case"),
+    Role.PROGRAM_OFFICER: (
+        *_REFERENCE,
+        "accounts.view_organisation",
+        "registry.view_person",
+        "cases.view_case",
+        *_EVENT_PLANNING,
+    ),
     # Finance officers pay to bank accounts: they see and verify account numbers.
     Role.FINANCE_OFFICER: (
         *_REFERENCE,
