@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "bangkit.accounts.middleware.UserLocaleMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "bangkit.core.middleware.HtmxSignInMiddleware",
     "bangkit.core.middleware.AuditlogMiddleware",
     "bangkit.accounts.middleware.RequireMfaMiddleware",
     "bangkit.core.middleware.NoStoreForSensitivePagesMiddleware",

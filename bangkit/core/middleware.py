@@ -9,7 +9,10 @@ from typing import Any
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 
@@ -85,6 +88,25 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class HtmxSignInMiddleware:
+    """An htmx request whose session has expired (a page left open at the venue) sends the browser to the sign-in
+    page as a whole page, returning afterwards to the page it was on; otherwise htmx would follow the redirect and
+    swap the sign-in form into a fragment of that page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        htmx: Any = getattr(request, "htmx", None)
+        if not htmx or response.status_code != 302:
+            return response
+        sign_in = resolve_url(settings.LOGIN_URL)
+        if response["Location"].split("?", 1)[0] != sign_in:
+            return response
+        return HttpResponseClientRedirect(f"{sign_in}?{urlencode({'next': htmx.current_url_abs_path or '/'})}")
 
 
 class NoStoreForSensitivePagesMiddleware:

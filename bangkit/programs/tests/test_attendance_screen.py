@@ -162,6 +162,28 @@ def test_without_javascript_a_tap_goes_back_to_the_screen_at_the_row(client, peo
     assert Attendance.objects.get().status == AttendanceStatus.ABSENT
 
 
+def test_a_tap_after_the_session_expired_sends_the_whole_page_to_sign_in_and_back(client, people, held):
+    screen = reverse("programs:session_attendance", args=[held.pk])
+
+    response = _tap(client, held, _first(held), "present", HTTP_HX_CURRENT_URL=f"http://testserver{screen}", **HTMX)
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"{reverse('account_login')}?next={screen.replace('/', '%2F')}"
+    assert not Attendance.objects.exists()
+
+
+def test_the_screen_says_when_a_tap_did_not_reach_the_server(client, people, held):
+    client.force_login(people.kupang_case_worker)
+
+    page = client.get(reverse("programs:session_attendance", args=[held.pk])).content.decode()
+
+    assert 'data-unsaved-message="Belum tersimpan: tidak ada sambungan ke server.' in page
+    assert "hx-request='{\"timeout\": 20000}'" in page
+    with open(finders.find("bangkit/attendance.js"), encoding="utf-8") as script_file:  # type: ignore[arg-type]
+        script = script_file.read()
+    assert 'addEventListener("htmx:sendError", showUnsaved)' in script
+
+
 def test_an_indramayu_case_worker_can_neither_open_nor_mark_the_kupang_session(client, people, held):
     client.force_login(people.indramayu_case_worker)
 

@@ -44,6 +44,25 @@
       }
     });
     apply();
+
+    // A tap that did not reach the server (no signal at the venue) says so in its row, so that it is tapped again
+    // rather than taken for saved; the row's status badge is unchanged until the server answers.
+    function showUnsaved(event) {
+      var row = event.target.closest(".attendance-row");
+      if (!row) {
+        return;
+      }
+      var notice = row.querySelector(".attendance-unsaved");
+      if (!notice) {
+        notice = document.createElement("div");
+        notice.className = "attendance-unsaved alert alert-warning py-1 px-2 my-1 small";
+        notice.setAttribute("role", "alert");
+        row.insertBefore(notice, row.querySelector("form"));
+      }
+      notice.textContent = list.getAttribute("data-unsaved-message");
+    }
+    list.addEventListener("htmx:sendError", showUnsaved);
+    list.addEventListener("htmx:timeout", showUnsaved);
   }
 
   if (document.readyState === "loading") {
