@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from bangkit.core.exceptions import ServiceError
+from bangkit.core.expressions import Among
 from bangkit.core.fields import blind_index_field, digits_only
 from bangkit.dataimport.cells import CellError, is_blank, nik_cell, text
 from bangkit.dataimport.dates import DateError, parse_date
@@ -33,8 +34,6 @@ from bangkit.programs.models import Event
 from bangkit.regions.models import search_key
 from bangkit.regions.nik import NIK_LENGTH
 from bangkit.registry.models import Person
-
-LOOKUP_BATCH = 2_000
 
 
 class Mode(models.TextChoices):
@@ -111,11 +110,6 @@ def _read_rows(path: str, file_format: str) -> list[tuple[FileRow, str, date | N
     return read
 
 
-def _batches(items: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(items), LOOKUP_BATCH):
-        yield items[start : start + LOOKUP_BATCH]
-
-
 def _match(actor: Any, read: list[tuple[FileRow, str, date | None]]) -> None:
     """Gives each row without a problem its person, or the reason none could be chosen."""
     # Only what matching and the event's rules read: 10,000 whole people cost more than the rest together.
@@ -135,16 +129,14 @@ def _match(actor: Any, read: list[tuple[FileRow, str, date | None]]) -> None:
                 by_index[candidate].append(row)
         elif birth_date is not None:
             by_name[(search_key(row.name), birth_date)].append(row)
-    for batch in _batches(list(by_index)):
-        for person in visible.filter(**{f"{index.name}__in": batch}):
-            for row in by_index[getattr(person, index.attname)]:
-                row.person = person
+    for person in visible.filter(Among(index.name, list(by_index))):
+        for row in by_index[getattr(person, index.attname)]:
+            row.person = person
     names = sorted({name for name, _day in by_name})
     found: dict[tuple[str, date], list[Person]] = defaultdict(list)
-    for batch in _batches(names):
-        for person in visible.filter(search_name__in=batch, birth_date__isnull=False):
-            if person.birth_date is not None and (person.search_name, person.birth_date) in by_name:
-                found[(person.search_name, person.birth_date)].append(person)
+    for person in visible.filter(Among("search_name", names), birth_date__isnull=False):
+        if person.birth_date is not None and (person.search_name, person.birth_date) in by_name:
+            found[(person.search_name, person.birth_date)].append(person)
     for key, rows in by_name.items():
         matches = found.get(key, [])
         for row in rows:

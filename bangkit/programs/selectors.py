@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from bangkit.accounts.models import User
 from bangkit.cases.models import Case
+from bangkit.core.expressions import Among
 from bangkit.core.scoping import ALL_REGIONS, region_q
 from bangkit.programs.choices import ATTENDED, AttendanceStatus, EnrolmentState
 from bangkit.programs.models import Attendance, Certificate, Enrolment, Event, EventModule, EventSession, Program
@@ -84,16 +85,16 @@ def ineligibility(*, actor: Any, event: Event, people: list[Person]) -> dict[int
     """For each of `people` who may not be enrolled in `event`, why (the first rule they fail). A few queries
     whatever the number of people."""
     ids = [person.pk for person in people]
-    visible = set(Person.objects.restrict(actor, "view").filter(pk__in=ids).values_list("pk", flat=True))
+    visible = set(Person.objects.restrict(actor, "view").filter(Among("pk", ids)).values_list("pk", flat=True))
     # The event's own list, whole: never longer than a few thousand, and cheaper than sending the ids.
     enrolled_here = set(Enrolment.objects.filter(event=event).values_list("person_id", flat=True))
     elsewhere = (
-        dict(_repeat_events(event).filter(person_id__in=ids).values_list("person_id", "event__title"))
+        dict(_repeat_events(event).filter(Among("person_id", ids)).values_list("person_id", "event__title"))
         if not event.allow_repeat_in_program
         else {}
     )
     with_open_case = (
-        set(_with_open_case().filter(person_id__in=ids).values_list("person_id", flat=True))
+        set(_with_open_case().filter(Among("person_id", ids)).values_list("person_id", flat=True))
         if event.require_open_case
         else set()
     )

@@ -326,12 +326,25 @@ def enrol_people(*, actor: User, event: Event, people: Iterable[Person]) -> Enro
             continue
         state = EnrolmentState.ENROLLED if seats > 0 else EnrolmentState.WAITLISTED
         seats -= state == EnrolmentState.ENROLLED
-        enrolment = Enrolment(event=event, person=person, state=state, enrolled_by=actor)
+        enrolment = _new_enrolment(event, person, state, actor)
         (result.enrolled if state == EnrolmentState.ENROLLED else result.waitlisted).append(enrolment)
     created = [*result.enrolled, *result.waitlisted]
     _insert_enrolments(event, created)
     log_bulk_created(created, actor=actor)
     return result
+
+
+def _new_enrolment(event: Event, person: Person, state: str, actor: User) -> Enrolment:
+    # Ids, not instances: the related descriptors' checks took a fifth of the time of a list of 10,000. The caches
+    # keep `enrolment.event` and `.person` (its history's text and region) free of queries.
+    enrolment = Enrolment(event_id=event.pk, person_id=person.pk, state=state, enrolled_by_id=actor.pk)
+    _ENROLMENT_EVENT.set_cached_value(enrolment, event)
+    _ENROLMENT_PERSON.set_cached_value(enrolment, person)
+    return enrolment
+
+
+_ENROLMENT_EVENT = Enrolment._meta.get_field("event")
+_ENROLMENT_PERSON = Enrolment._meta.get_field("person")
 
 
 def _insert_enrolments(event: Event, enrolments: list[Enrolment]) -> None:
