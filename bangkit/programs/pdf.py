@@ -438,6 +438,9 @@ def _qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
     canvas.drawPath(path, stroke=0, fill=1)
 
 
+SIGNER_WIDTH = 100 * mm
+
+
 def _draw_certificate(canvas: Canvas, certificate: Certificate, context: _CertificateContext) -> None:
     width, height = landscape(A4)
     event = context.event
@@ -523,8 +526,11 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, context: _Certif
     issued = format_date(certificate.issued_on, "d MMMM y", locale=_locale())
     canvas.drawCentredString(signer, 56 * mm, _latin1(f"{context.where_signed}, {issued}"))
     canvas.drawCentredString(signer, 51 * mm, _latin1(_("Penyelenggara,")))
-    canvas.setFont("Helvetica-Bold", 10.5)
-    canvas.drawCentredString(signer, 46 * mm, _latin1(event.organiser.name))
+    # A ministry directorate's name is long: it wraps inside the frame rather than running across it.
+    organiser_style = ParagraphStyle("certificate-signer", parent=body, fontName="Helvetica-Bold", fontSize=10.5)
+    organiser = _p(event.organiser.name, organiser_style)
+    _used_width, organiser_height = organiser.wrapOn(canvas, SIGNER_WIDTH, 20 * mm)
+    organiser.drawOn(canvas, signer - SIGNER_WIDTH / 2, 49.5 * mm - organiser_height)
     canvas.setFont("Helvetica", 10.5)
     canvas.drawCentredString(signer, 24 * mm, "(" + "." * 50 + ")")
 

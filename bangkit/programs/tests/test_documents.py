@@ -357,6 +357,22 @@ class TestCertificates:
         assert "Maria Goreti Bria" in page
         assert "DICABUT" not in page
 
+    def test_a_long_organiser_name_wraps_in_the_signature_block(self, client, people):
+        (certificate,) = certified_participants(people, ["Maria Goreti Bria"])
+        directorate = "Direktorat Rehabilitasi Sosial Tuna Sosial dan Korban Perdagangan Orang"
+        organiser = certificate.enrolment.event.organiser
+        organiser.name = directorate
+        organiser.save()
+        login(client, people.kupang_case_worker)
+
+        response = client.get(reverse("programs:certificate_pdf", args=[certificate.pk]))
+
+        (page,) = pdf_pages(response.content)
+        lines = page.splitlines()
+        assert directorate not in lines  # drawn on one line it ran across the page's frame
+        first = next(index for index, line in enumerate(lines) if line != directorate and directorate.startswith(line))
+        assert f"{lines[first]} {lines[first + 1]}" == directorate
+
     def test_a_supervisor_revokes_one_with_a_reason(self, client, people):
         (certificate,) = certified_participants(people, ["Maria Goreti Bria"])
         url = reverse("programs:certificate_revoke", args=[certificate.pk])

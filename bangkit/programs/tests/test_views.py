@@ -401,6 +401,19 @@ def test_the_event_list_shows_upcoming_events_unless_past_ones_are_asked_for(cli
     assert set(with_past.context["object_list"]) == {past, coming}
 
 
+def test_an_empty_list_of_upcoming_events_offers_the_past_ones(client, people):
+    today = local_today(people.kupang_case_worker)
+    past = event_at(people, start=today - timedelta(days=30), title="Yang sudah lewat")
+    client.force_login(people.kupang_case_worker)
+
+    empty = client.get(reverse("programs:event_list"), {"q": "lewat"}).content.decode()
+    offered = client.get(reverse("programs:event_list"), {"q": "lewat", "past": "true"})
+
+    assert 'href="?q=lewat&amp;past=true">Tampilkan juga kegiatan yang sudah lewat</a>' in empty
+    assert list(offered.context["object_list"]) == [past]
+    assert "Tampilkan juga kegiatan yang sudah lewat" not in offered.content.decode()
+
+
 def test_the_event_list_filters_by_kind(client, people):
     today = local_today(people.kupang_case_worker)
     training = event_at(people, start=today, kind="skills_training", title="Pelatihan UEP")
