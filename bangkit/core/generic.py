@@ -14,8 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import generic
+from django.views.generic.detail import SingleObjectMixin
 
 from bangkit.core.exceptions import ServiceError
 from bangkit.core.scoping import ALL_REGIONS, ScopedQuerySet, permission_name
@@ -179,3 +182,36 @@ class ObjectEditView(ScopedViewMixin, generic.UpdateView):
 class ObjectDeleteView(ScopedViewMixin, generic.DeleteView):
     action = "delete"
     template_name = "core/object_confirm_delete.html"
+
+
+class RecordFormView(ScopedViewMixin, SingleObjectMixin, generic.FormView):
+    """A form about one record whose valid POST calls a service (`perform`), in one transaction.
+
+    The record is looked up among those where the user holds the view's permission. A refusal by the service shows
+    on the form (on the field it names) and nothing is saved; success shows `success_message` and redirects.
+    """
+
+    success_message: str | Promise = _l("Tersimpan.")  # a view may set its own after the write
+    object: Any
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        try:
+            with transaction.atomic():
+                self.perform(form)
+        except (ServiceError, ValidationError) as exc:
+            add_errors_to_form(form, exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(request, str(self.success_message))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def perform(self, form: Any) -> Any:
+        raise NotImplementedError

@@ -27,10 +27,12 @@ class ScopedModelQuerySet(EncryptedQuerySetMixin[_M], ScopedQuerySet[_M]):  # ty
 class ScopedModel(TimeStampedModel):
     """A record that lives in a region: users see and touch it only inside their jurisdictions.
 
-    Subclasses set `scope_region_path` to the lookup path of the Region foreign key that places them.
+    Subclasses set `scope_region_path` to the lookup path of the Region foreign key that places them, and
+    `scope_read_from_below` when users of the regions inside the record's may read it too (core.scoping.sees).
     """
 
     scope_region_path = "region"
+    scope_read_from_below = False
 
     objects = ScopedModelQuerySet.as_manager()
 

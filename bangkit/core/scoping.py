@@ -38,6 +38,29 @@ def region_q(path: str, codes: frozenset[str] | set[str] | list[str]) -> Q:
     return condition
 
 
+def regions_above(codes: frozenset[str] | set[str]) -> set[str]:
+    """The regions that contain any of `codes` without being one: 53 for 53.01.08; none for a province."""
+    above: set[str] = set()
+    for code in codes:
+        parts = code.split(".")
+        above.update(".".join(parts[:length]) for length in range(1, len(parts)))
+    return above
+
+
+def read_from_below(model: type[models.Model]) -> bool:
+    """Whether `model`'s records are also read by the users of the regions inside theirs (a province's program
+    by the officers of its regencies, who run its events); changing them still needs the record's own region."""
+    return bool(getattr(model, "scope_read_from_below", False))
+
+
+def sees(model: type[models.Model], codes: frozenset[str], region_code: str | None) -> bool:
+    """`covers` for reading a record of `model`: also true of a region above the jurisdictions when the model is
+    read from below."""
+    if covers(codes, region_code):
+        return True
+    return read_from_below(model) and region_code in regions_above(codes)
+
+
 def covers(codes: frozenset[str], region_code: str | None) -> bool:
     """Whether jurisdiction `codes` (from `jurisdiction_codes`) include the region `region_code`, without a query."""
     if ALL_REGIONS in codes:
@@ -64,4 +87,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
         path: str | None = getattr(self.model, "scope_region_path", None)
         if path is None:
             return self
-        return self.filter(region_q(path, codes))
+        condition = region_q(path, codes)
+        if action == "view" and permission is None and read_from_below(self.model):
+            condition |= Q(**{f"{path}__code__in": sorted(regions_above(codes))})
+        return self.filter(condition)

@@ -58,6 +58,9 @@ class Module(TimeStampedModel):
 
 
 class Program(ScopedModel):
+    # The NTT program is read in Kabupaten Kupang, where its events are run; only the province's officers change it.
+    scope_read_from_below = True
+
     name = models.CharField(_("nama program"), max_length=200)
     year = models.PositiveSmallIntegerField(_("tahun anggaran"))
     organisation = models.ForeignKey(

@@ -24,7 +24,7 @@ from bangkit.accounts.roles import ISSUE_CERTIFICATE
 from bangkit.audit.history import log_bulk_created
 from bangkit.core.bulk import insert_rows
 from bangkit.core.exceptions import OutOfJurisdiction, ServiceError
-from bangkit.core.scoping import covers
+from bangkit.core.scoping import covers, sees
 from bangkit.core.validation import clean
 from bangkit.programs import selectors
 from bangkit.programs.choices import AttendanceSource, AttendanceStatus, EnrolmentState, WithdrawalReason
@@ -64,6 +64,13 @@ def holds_over(user: Any, permission: str, region_code: str | None) -> bool:
     return bool(user.is_superuser or covers(user.jurisdiction_codes(permission), region_code))
 
 
+def sees_program(user: Any, program: Program) -> bool:
+    """Whether `user` may read `program`: in their jurisdiction, or above it (see Program)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser or sees(Program, user.jurisdiction_codes("programs.view_program"), program.region_id))
+
+
 def require_on_event(actor: Any, permission: str, event: Event, message: str | None = None) -> None:
     """Refuses unless `actor` may see the event (else as if it did not exist) and holds `permission` over it."""
     if not holds_over(actor, "programs.view_event", event.region_id):
@@ -73,7 +80,7 @@ def require_on_event(actor: Any, permission: str, event: Event, message: str | N
 
 
 def _require_on_program(actor: Any, permission: str, program: Program) -> None:
-    if not holds_over(actor, "programs.view_program", program.region_id):
+    if not sees_program(actor, program):
         raise OutOfJurisdiction(_("Program tidak ditemukan atau di luar yurisdiksi Anda."))
     if not holds_over(actor, permission, program.region_id):
         raise NotPermitted(_("Anda tidak berwenang mengubah program ini."))

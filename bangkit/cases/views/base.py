@@ -5,20 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _l
 from django.views import generic
-from django.views.generic.detail import SingleObjectMixin
 
 from bangkit.cases.models import Case
 from bangkit.cases.services.access import holds_on_case
-from bangkit.core.exceptions import ServiceError
-from bangkit.core.generic import ScopedViewMixin, add_errors_to_form
+from bangkit.core.generic import RecordFormView, ScopedViewMixin
 
 
 @dataclass(frozen=True)
@@ -77,7 +71,7 @@ class CaseTabView(ScopedViewMixin, generic.DetailView):
         return context
 
 
-class CaseActionView(ScopedViewMixin, SingleObjectMixin, generic.FormView):
+class CaseActionView(RecordFormView):
     """A form about a case, or about one record of a case, whose valid POST calls a service.
 
     A refusal by the service shows on the form (field-level when it names a field) and nothing is saved.
@@ -86,33 +80,10 @@ class CaseActionView(ScopedViewMixin, SingleObjectMixin, generic.FormView):
     template_name = "cases/case_form.html"
     tab: ClassVar[str] = "summary"
     title: ClassVar[str | Promise] = ""
-    success_message: str | Promise = _l("Tersimpan.")
-    object: Any
 
     @property
     def case(self) -> Case:
         return self.object if isinstance(self.object, Case) else self.object.case
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = self.get_object()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = self.get_object()
-        form = self.get_form()
-        if not form.is_valid():
-            return self.form_invalid(form)
-        try:
-            with transaction.atomic():
-                self.perform(form)
-        except (ServiceError, ValidationError) as exc:
-            add_errors_to_form(form, exc)
-            return self.form_invalid(form)
-        messages.success(request, str(self.success_message))
-        return HttpResponseRedirect(self.get_success_url())
-
-    def perform(self, form: Any) -> models.Model | None:
-        raise NotImplementedError
 
     def get_success_url(self) -> str:
         return case_tab_url(self.case, self.tab)

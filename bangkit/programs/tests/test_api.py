@@ -394,8 +394,11 @@ def test_it_adds_program_partners_and_event_facilitators(api_client: Any, people
     ]
     body = _error(_post(api_client, "program-add-partner", body, regency_program.pk), 400)
     assert body["message"] == "Organisasi ini sudah tercatat dengan peran itu."
-    # The NTT program is the province's: a Kupang officer plans its Kupang events but may not open it.
-    _error(_post(api_client, "program-add-partner", body, event.program_id), 404)
+    # The NTT program is the province's: a Kupang officer reads it and plans its Kupang events, but may not change it.
+    partner = {"organisation": people.orgs.kupang_lks.pk, "role": "funder"}
+    refused = _error(_post(api_client, "program-add-partner", partner, event.program_id), 403)
+    assert refused["message"] == "Anda tidak berwenang mengubah program ini."
+    assert not event.program.partners.filter(role="funder").exists()
 
     body = {"organisation": people.orgs.kupang_lks.pk, "role": "venue"}
     assert _post(api_client, "event-add-partner", body, event.pk).status_code == 201

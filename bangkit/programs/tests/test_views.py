@@ -388,6 +388,28 @@ def test_the_program_list_filters_by_year_and_name(client, people):
 # --- the event list and calendar --------------------------------------------------------------------------------
 
 
+def test_a_regency_reads_its_provinces_program_with_only_its_own_events(client, people):
+    program = make_program(people, name="Bimbingan Sosial dan Bantuan Stimulan WNI-M KPO, NTT")
+    ours = make_event(people, program=program, title="Bimsos Kabupaten Kupang")
+    theirs = make_event(people, program=program, title="Bimsos Kota Kupang", region=people.regions["53.71.01"])
+    client.force_login(people.kupang_case_worker)
+
+    listed = client.get(reverse("programs:program_list"))
+    page = client.get(reverse("programs:program_detail", args=[program.pk]))
+    event_page = client.get(ours.get_absolute_url()).content.decode()
+
+    assert program in listed.context["object_list"]
+    assert page.status_code == 200
+    assert [event.pk for event in page.context["events"]] == [ours.pk]
+    assert theirs.title not in page.content.decode()
+    assert f'href="{program.get_absolute_url()}"' in event_page
+    assert client.get(reverse("programs:program_edit", args=[program.pk])).status_code == 403
+    client.force_login(people.kupang_program_officer)  # changes Kupang's programs, not the province's
+    assert client.get(reverse("programs:program_edit", args=[program.pk])).status_code == 404
+    client.force_login(people.indramayu_case_worker)
+    assert client.get(reverse("programs:program_detail", args=[program.pk])).status_code == 404
+
+
 def test_the_event_list_shows_upcoming_events_unless_past_ones_are_asked_for(client, people):
     today = local_today(people.kupang_case_worker)
     past = event_at(people, start=today - timedelta(days=30), title="Yang sudah lewat")

@@ -6,19 +6,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from babel.numbers import format_decimal
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _l
-from django.views import generic
-from django.views.generic.detail import SingleObjectMixin
 
-from bangkit.core.exceptions import ServiceError
-from bangkit.core.generic import ScopedViewMixin, add_errors_to_form
+from bangkit.core.generic import RecordFormView
 from bangkit.programs.models import Event
-from bangkit.programs.services import holds_over
+from bangkit.programs.services import holds_over, sees_program
 
 
 def rupiah(amount: int | None) -> str:
@@ -49,11 +42,11 @@ def event_permissions(user: Any, event: Event) -> dict[str, bool]:
         "may_see_attendance": may("programs.view_attendance"),
         "may_issue_certificates": may("programs.add_certificate") and open_event,
         "may_revoke_certificates": may("programs.change_certificate"),
-        "may_see_program": holds_over(user, "programs.view_program", event.program.region_id),
+        "may_see_program": sees_program(user, event.program),
     }
 
 
-class RecordActionView(ScopedViewMixin, SingleObjectMixin, generic.FormView):
+class RecordActionView(RecordFormView):
     """A form about one record (an event, a program, a participant) whose valid POST calls a service.
 
     The record is looked up among those where the user holds `permission` (403 when held nowhere, 404 when not over
@@ -63,30 +56,6 @@ class RecordActionView(ScopedViewMixin, SingleObjectMixin, generic.FormView):
     template_name = "programs/action_form.html"
     title: ClassVar[str | Promise] = ""
     submit_label: ClassVar[str | Promise] = _l("Simpan")
-    success_message: ClassVar[str | Promise] = _l("Tersimpan.")
-    object: Any
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = self.get_object()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = self.get_object()
-        form = self.get_form()
-        if not form.is_valid():
-            return self.form_invalid(form)
-        try:
-            with transaction.atomic():
-                self.perform(form)
-        except (ServiceError, ValidationError) as exc:
-            add_errors_to_form(form, exc)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(request, str(self.success_message))
-        return HttpResponseRedirect(self.get_success_url())
-
-    def perform(self, form: Any) -> Any:
-        raise NotImplementedError
 
     def get_success_url(self) -> str:
         return str(self.object.get_absolute_url())
