@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from bangkit.core.exceptions import ServiceError
+from bangkit.core.exceptions import NotPermitted, ServiceError
 from bangkit.core.generic import expose
 from bangkit.core.pagination import LimitOffsetPagination
 from bangkit.core.scoping import permission_name
@@ -50,7 +50,9 @@ def _as_field_errors(detail: Any) -> dict[str, list[str]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, ServiceError):
+    if isinstance(exc, NotPermitted):
+        exc = exceptions.PermissionDenied(exc.message)
+    elif isinstance(exc, ServiceError):
         exc = exceptions.ValidationError({exc.field: [exc.message]} if exc.field else [exc.message])
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
@@ -102,10 +104,12 @@ class ScopedModelViewSet(_ExposesModel, viewsets.ModelViewSet):
         permissions.IsAuthenticated,
         ScopedModelPermission,
     ]
+    # Set per `@action(..., permission_action="view")`: the action the caller is checked and scoped by.
+    permission_action: str | None = None
 
     def get_queryset(self) -> models.QuerySet[Any]:
         queryset = super().get_queryset()
-        action = ACTION_FOR_METHOD.get(self.request.method or "GET", "view")
+        action = self.permission_action or ACTION_FOR_METHOD.get(self.request.method or "GET", "view")
         return queryset.restrict(self.request.user, action)  # type: ignore[attr-defined]
 
     def _save_within_scope(self, serializer: serializers.BaseSerializer[Any], action: str) -> None:
@@ -123,10 +127,14 @@ class ScopedModelViewSet(_ExposesModel, viewsets.ModelViewSet):
 
 
 class ScopedReadOnlyViewSet(_ExposesModel, viewsets.ReadOnlyModelViewSet):
+    """Lists and single records, narrowed to the user's jurisdictions; `@action`s may still write through a
+    service, checked against their `permission_action`."""
+
     permission_classes: ClassVar[list[type[permissions.BasePermission]]] = [  # type: ignore[misc]
         permissions.IsAuthenticated,
         ScopedModelPermission,
     ]
+    permission_action: str | None = None
 
     def get_queryset(self) -> models.QuerySet[Any]:
         return super().get_queryset().restrict(self.request.user, "view")  # type: ignore[attr-defined]

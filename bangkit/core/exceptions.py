@@ -19,5 +19,9 @@ class ServiceError(Exception):
         return ValidationError(self.message)
 
 
+class NotPermitted(ServiceError):
+    """The actor may see the record but not do this to it: a page shows the message, the API answers 403."""
+
+
 class OutOfJurisdiction(ServiceError):
     """The record would end up, or already is, outside the acting user's jurisdictions."""

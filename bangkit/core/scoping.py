@@ -61,6 +61,13 @@ def sees(model: type[models.Model], codes: frozenset[str], region_code: str | No
     return read_from_below(model) and region_code in regions_above(codes)
 
 
+def holds_over(user: Any, permission: str, region_code: str | None) -> bool:
+    """Whether `user` holds `permission` over `region_code`, from their grants alone (no query)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser or covers(user.jurisdiction_codes(permission), region_code))
+
+
 def covers(codes: frozenset[str], region_code: str | None) -> bool:
     """Whether jurisdiction `codes` (from `jurisdiction_codes`) include the region `region_code`, without a query."""
     if ALL_REGIONS in codes:

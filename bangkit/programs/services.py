@@ -23,8 +23,8 @@ from bangkit.accounts.models import Organisation, User
 from bangkit.accounts.roles import ISSUE_CERTIFICATE
 from bangkit.audit.history import log_bulk_created
 from bangkit.core.bulk import insert_rows
-from bangkit.core.exceptions import OutOfJurisdiction, ServiceError
-from bangkit.core.scoping import covers, sees
+from bangkit.core.exceptions import NotPermitted, OutOfJurisdiction, ServiceError
+from bangkit.core.scoping import holds_over, sees
 from bangkit.core.validation import clean
 from bangkit.programs import selectors
 from bangkit.programs.choices import AttendanceSource, AttendanceStatus, EnrolmentState, WithdrawalReason
@@ -50,18 +50,7 @@ _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12
 
 
-class NotPermitted(ServiceError):
-    """The actor may see the event but not do this to it: a page shows the message, the API answers 403."""
-
-
 # --- access ---------------------------------------------------------------------------------------------------
-
-
-def holds_over(user: Any, permission: str, region_code: str | None) -> bool:
-    """Whether `user` holds `permission` over `region_code`, from their grants alone."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return bool(user.is_superuser or covers(user.jurisdiction_codes(permission), region_code))
 
 
 def sees_program(user: Any, program: Program) -> bool:

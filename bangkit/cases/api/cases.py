@@ -14,7 +14,7 @@ from rest_framework.routers import BaseRouter
 
 from bangkit.accounts.roles import APPROVE_CASE
 from bangkit.audit.history import record_access
-from bangkit.cases.api.base import NewestFirstPagination, RefusalsAsForbidden, ServiceViewSet
+from bangkit.cases.api.base import NewestFirstPagination, ServiceViewSet
 from bangkit.cases.api.serializers import (
     CaseApprovalSerializer,
     CaseCreateSerializer,
@@ -91,7 +91,7 @@ class CaseViewSet(ServiceViewSet):
         return Response(CaseApprovalSerializer(approval).data, status=status.HTTP_201_CREATED)
 
 
-class CaseApprovalViewSet(RefusalsAsForbidden, ScopedReadOnlyViewSet):
+class CaseApprovalViewSet(ScopedReadOnlyViewSet):
     """Approval requests of the cases the caller may see; supervisors decide them (never their own)."""
 
     queryset = CaseApproval.objects.select_related("case").order_by("-submitted_at", "-id")

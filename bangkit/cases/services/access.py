@@ -18,15 +18,11 @@ from django.utils.translation import gettext as _
 from bangkit.accounts.models import Grant, User
 from bangkit.accounts.roles import roles_with_permission
 from bangkit.cases.models import Case
-from bangkit.core.exceptions import OutOfJurisdiction, ServiceError
+from bangkit.core.exceptions import NotPermitted, OutOfJurisdiction
 from bangkit.core.scoping import covers
 from bangkit.regions.models import ancestor_codes
 
 VIEW_CASE = "cases.view_case"
-
-
-class NotPermitted(ServiceError):
-    """The actor may see the case but not do this to it: a page shows the message, the API answers 403."""
 
 
 def holds_on_case(user: Any, permission: str, case: Case) -> bool:

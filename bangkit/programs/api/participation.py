@@ -16,11 +16,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from bangkit.core.api import ScopedReadOnlyViewSet
 from bangkit.programs import services
 from bangkit.programs.api.base import (
     NewestFirstPagination,
     OldestFirstPagination,
-    ReadOnlyViewSet,
     ServiceViewSet,
     actor,
 )
@@ -117,7 +117,7 @@ class AttendanceViewSet(ServiceViewSet):
         return Response(self._shown(attendance))
 
 
-class CertificateViewSet(ReadOnlyViewSet):
+class CertificateViewSet(ScopedReadOnlyViewSet):
     """Certificates of the events the caller may see (`?event=<id>`). They are issued per event
     (`events/{id}/issue-certificates/`) to those who completed it."""
 

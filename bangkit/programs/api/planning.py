@@ -18,9 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from bangkit.core.api import ScopedModelViewSet
+from bangkit.core.api import ScopedModelViewSet, ScopedReadOnlyViewSet
 from bangkit.programs import selectors, services
-from bangkit.programs.api.base import ReadOnlyViewSet, ServiceViewSet, actor
+from bangkit.programs.api.base import ServiceViewSet, actor
 from bangkit.programs.api.filters import EventFilterSet, EventSessionFilterSet
 from bangkit.programs.api.serializers import (
     CertificateSerializer,
@@ -316,7 +316,7 @@ def _refusals(ids: list[int], visible: dict[int, Person], result: services.Enrol
     return answer
 
 
-class EventSessionViewSet(ReadOnlyViewSet):
+class EventSessionViewSet(ScopedReadOnlyViewSet):
     """The sessions of the events the caller may see (`?event=<id>`): attendance is taken per session."""
 
     queryset = EventSession.objects.order_by("event_id", "date", "starts_at", "id")

@@ -10,8 +10,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _l
 
 from bangkit.core.generic import RecordFormView
+from bangkit.core.scoping import holds_over
 from bangkit.programs.models import Event
-from bangkit.programs.services import holds_over, sees_program
+from bangkit.programs.services import sees_program
 
 
 def rupiah(amount: int | None) -> str:
