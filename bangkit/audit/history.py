@@ -9,9 +9,10 @@ auditlog's registry needs the models loaded.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_value
@@ -53,6 +54,7 @@ HISTORY_EXEMPT: frozenset[str] = frozenset(
         "cases.CaseEvent",  # the case timeline: written once by services, never changed
         "audit.EntryScope",  # part of the history itself
         "registry.PersonNameToken",  # search keys derived from Person and rebuilt on each of its saves
+        "core.IdempotentRequest",  # replayable API answers kept for a day, not domain data
     }
 )
 
@@ -166,15 +168,120 @@ def log_bulk_created(objects: Sequence[models.Model], *, actor: Any) -> None:
     """The "created" entries of records saved with `bulk_create`, which sends no signal: for each, the entry a
     single save would have written (same changes, same masking, same request id and address) and its placement in
     the record's region — written with multi-row inserts, so that a list of 10,000 costs a second, not a minute."""
-    from bangkit.audit.models import EntryScope
-
     if not objects:
         return
+    fields = _created_fields(type(objects[0]))
+
+    def changes(obj: models.Model) -> dict[str, list[str]]:
+        written = {}
+        for name, value, masked in fields:
+            text = value(obj)
+            if text != "None":
+                written[name] = ["None", mask_value(text) if masked else text]
+        return written
+
+    _write_entries(
+        type(objects[0]),
+        LogEntry.Action.CREATE,
+        [(obj.pk, smart_str(obj), changes(obj), record_region_code(obj)) for obj in objects],
+        actor=actor,
+    )
+
+
+class RowEntry(NamedTuple):
+    """A record's history entry given by its values rather than an instance, for writes of tens of thousands of
+    rows where building instances would cost more than the write: its primary key, its text (as its __str__ would
+    give it), the code of the region that places it, and its fields by attribute name — their values (created) or
+    their (before, after) pairs (updated)."""
+
+    pk: Any
+    text: str
+    region: str | None
+    fields: Mapping[str, Any]
+
+
+def log_bulk_created_rows(model: type[models.Model], rows: Iterable[RowEntry], *, actor: Any) -> None:
+    """`log_bulk_created` for records given as rows: `fields` hold every tracked field's value."""
+    tracked = _tracked_fields(model)
+    _write_entries(
+        model,
+        LogEntry.Action.CREATE,
+        [
+            (
+                row.pk,
+                row.text,
+                {
+                    name: ["None", mask_value(text) if masked else text]
+                    for attname, name, masked, field in tracked
+                    if (text := _value_text(field, row.fields.get(attname))) != "None"
+                },
+                row.region,
+            )
+            for row in rows
+        ],
+        actor=actor,
+    )
+
+
+def log_bulk_changed_rows(model: type[models.Model], rows: Iterable[RowEntry], *, actor: Any) -> None:
+    """The "updated" entries of records changed with `update()`, which sends no signal: `fields` hold the
+    (before, after) values of the fields changed. Fields whose value did not change are left out, as a single save
+    would."""
+    tracked = {attname: (name, masked, field) for attname, name, masked, field in _tracked_fields(model)}
+    # A bulk change mostly writes the same few changes (state: approved → sent) many times: each is encoded once.
+    encoded: dict[tuple[Any, ...], str] = {}
+    entries = []
+    for row in rows:
+        key = tuple(row.fields.items())
+        text = encoded.get(key)
+        if text is None:
+            changes = {}
+            for attname, (old, new) in row.fields.items():
+                name, masked, field = tracked[attname]
+                old_text, new_text = _value_text(field, old), _value_text(field, new)
+                if old_text != new_text:
+                    changes[name] = [mask_value(old_text), mask_value(new_text)] if masked else [old_text, new_text]
+            text = encoded[key] = json.dumps(changes)
+        entries.append((row.pk, row.text, text, row.region))
+    _write_entries(model, LogEntry.Action.UPDATE, entries, actor=actor)
+
+
+@lru_cache(maxsize=64)
+def _tracked_fields(model: type[models.Model]) -> tuple[tuple[str, str, bool, models.Field[Any, Any]], ...]:
+    """(attribute name, name, masked, field) of each field `model`'s history tracks."""
+    settings_of = auditlog.get_model_fields(model)
+    include, exclude = settings_of["include_fields"], settings_of["exclude_fields"]
+    masked = set(settings_of["mask_fields"])
+    return tuple(
+        (field.attname, field.name, field.name in masked, field)
+        for field in model._meta.concrete_fields
+        if not ((include and field.name not in include) or field.name in exclude)
+    )
+
+
+def _value_text(field: models.Field[Any, Any], value: Any) -> str:
+    """A value as auditlog writes it: date-times in naive UTC, everything else as text."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.make_naive(value, timezone=UTC)
+    return smart_str(value) if isinstance(value, bytes) else str(value)
+
+
+def _write_entries(
+    model: type[models.Model],
+    action: int,
+    entries: Sequence[tuple[Any, str, dict[str, list[str]] | str, str | None]],
+    *,
+    actor: Any,
+) -> None:
+    """Writes (primary key, text, changes or their JSON, region code) entries with multi-row inserts, then places
+    each in its region."""
+    from bangkit.audit.models import EntryScope
+
+    if not entries:
+        return
     if getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False):
-        raise ImproperlyConfigured("log_bulk_created writes auditlog's text changes only")
-    model = type(objects[0])
+        raise ImproperlyConfigured("bulk history writes auditlog's text changes only")
     content_type = ContentType.objects.get_for_model(model)
-    fields = _created_fields(model)
     now, cid = timezone.now(), get_cid()
     try:  # the request's address, as auditlog's middleware gives it to single saves
         remote_addr = auditlog_value.get().get("remote_addr")
@@ -196,44 +303,35 @@ def log_bulk_created(objects: Sequence[models.Model], *, actor: Any) -> None:
     )
     stamp = LogEntry._meta.get_field("timestamp").get_db_prep_save(now, connection)
     actor_id, actor_email = getattr(actor, "pk", None), getattr(actor, "email", None)
-
-    def changes(obj: models.Model) -> dict[str, list[str]]:
-        written = {}
-        for name, value, masked in fields:
-            text = value(obj)
-            if text != "None":
-                written[name] = ["None", mask_value(text) if masked else text]
-        return written
-
     insert_rows(
         LogEntry,
         columns,
         (
             (
                 content_type.pk,
-                str(obj.pk),
-                obj.pk,
-                smart_str(obj),
-                LogEntry.Action.CREATE,
+                str(pk),
+                pk,
+                text,
+                action,
                 "",
-                json.dumps(changes(obj)),  # the text JSONField would write, at a fifth of its cost
+                # The text JSONField would write, at a fifth of its cost.
+                changes if isinstance(changes, str) else json.dumps(changes),
                 actor_id,
                 actor_email,
                 cid,
                 remote_addr,
                 stamp,
             )
-            for obj in objects
+            for pk, text, changes, _region in entries
         ),
     )
-    by_id = {obj.pk: obj for obj in objects}
-    # The entries just written are those of this model stamped with this very microsecond; any other writer's
-    # (a record created at the same instant) is skipped by its object id.
-    written = LogEntry.objects.filter(content_type=content_type, action=LogEntry.Action.CREATE, timestamp=now)
+    region_of = {pk: region for pk, _text, _changes, region in entries}
+    # The entries just written are those of this model and action stamped with this very microsecond; any other
+    # writer's (a record saved at the same instant) is skipped by its object id.
+    written = LogEntry.objects.filter(content_type=content_type, action=action, timestamp=now)
     scopes = []
     for entry_id, object_id in written.values_list("id", "object_id").iterator(chunk_size=5000):
-        obj = by_id.get(object_id)
-        code = None if obj is None else record_region_code(obj)
+        code = region_of.get(object_id)
         if code is not None:
             scopes.append((entry_id, code))
     insert_rows(EntryScope, ("entry", "region"), scopes)

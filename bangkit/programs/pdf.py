@@ -9,7 +9,6 @@ signature sheet needs and no more: name, village and sex — never a NIK, a phon
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
@@ -24,14 +23,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from bangkit.core.pdf import (
+    FRAME_WIDTH,
+    INK,
+    Styles,
+    a4_document,
+    canvas_with_footer,
+    latin1,
+    paragraph,
+    shortened,
+    text_styles,
+)
 from bangkit.programs.choices import EnrolmentState
 from bangkit.programs.models import Certificate, Enrolment, Event, EventModule, EventSession
 from bangkit.programs.selectors import EventReport
@@ -42,26 +51,7 @@ from bangkit.registry.choices import Sex
 # The language of what is handed out at the venue.
 VENUE_LANGUAGE = "id"
 
-# A4 less 15 mm margins and the frame's own padding: what a table may fill.
-FRAME_WIDTH = 176 * mm
 _ZONE_NAMES = {WIB: "WIB", WITA: "WITA", WIT: "WIT"}
-_INK = colors.HexColor("#1f3a68")
-
-# The built-in fonts cover Latin-1: other characters typed into the application are written plainly.
-_PLAIN = str.maketrans({"→": "->", "“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "..."})
-
-
-def _latin1(text: Any) -> str:
-    value = str(text if text is not None else "").translate(_PLAIN)
-    if all(ord(char) < 256 for char in value):
-        return value
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(char for char in decomposed if ord(char) < 256 and not unicodedata.combining(char))
-
-
-def _p(text: Any, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(_latin1(text)), style)
-
 
 # --- words of an event -----------------------------------------------------------------------------------------
 
@@ -140,89 +130,7 @@ def taught_modules(event: Event) -> list[TaughtModule]:
     return [TaughtModule(name, value) for name, value in hours.items()]
 
 
-# --- page furniture --------------------------------------------------------------------------------------------
-
-
-class _NumberedCanvas(Canvas):
-    """Holds each page back until the document ends, then writes "Halaman X dari Y" on every page."""
-
-    footer_text = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._held_pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._held_pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._held_pages)
-        for number, page in enumerate(self._held_pages, start=1):
-            self.__dict__.update(page)
-            self.saveState()
-            self.setFont("Helvetica", 7.5)
-            self.setFillColor(colors.black)
-            width = self._pagesize[0]
-            page_number = _latin1(_("Halaman %(page)d dari %(pages)d") % {"page": number, "pages": total})
-            self.drawRightString(width - 15 * mm, 9 * mm, page_number)
-            room = width - 30 * mm - stringWidth(page_number, "Helvetica", 7.5) - 6 * mm
-            self.drawString(15 * mm, 9 * mm, _shortened(_latin1(self.footer_text), "Helvetica", 7.5, room))
-            self.restoreState()
-            super().showPage()
-        super().save()
-
-
-def _shortened(text: str, font: str, size: float, width: float) -> str:
-    """`text`, cut with "..." where it would run past `width` (a long event title in a footer)."""
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(f"{text}...", font, size) > width:
-        text = text[:-1]
-    return f"{text.rstrip()}..."
-
-
-def _canvas_with_footer(text: str) -> type[_NumberedCanvas]:
-    return type("FooterCanvas", (_NumberedCanvas,), {"footer_text": text})
-
-
-@dataclass(frozen=True)
-class _Styles:
-    body: ParagraphStyle
-    small: ParagraphStyle
-    bold: ParagraphStyle
-    heading: ParagraphStyle
-    title: ParagraphStyle
-    centred: ParagraphStyle
-
-
-def _styles() -> _Styles:
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=9, leading=11)
-    return _Styles(
-        body=body,
-        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10),
-        bold=ParagraphStyle("bold", parent=body, fontName="Helvetica-Bold"),
-        heading=ParagraphStyle(
-            "heading", parent=body, fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8, spaceAfter=4
-        ),
-        title=ParagraphStyle(
-            "title", parent=body, fontName="Helvetica-Bold", fontSize=15, leading=19, alignment=TA_CENTER
-        ),
-        centred=ParagraphStyle("centred", parent=body, fontSize=10, leading=13, alignment=TA_CENTER),
-    )
-
-
-def _document(buffer: io.BytesIO, title: str, *, top_margin: float = 15 * mm) -> SimpleDocTemplate:
-    return SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=top_margin,
-        bottomMargin=17 * mm,
-        title=_latin1(title),
-        author="Bangkit",
-    )
+# --- the header of every document of the event -----------------------------------------------------------------
 
 
 def event_facts(event: Event) -> list[tuple[str, str]]:
@@ -237,10 +145,10 @@ def event_facts(event: Event) -> list[tuple[str, str]]:
     ]
 
 
-def _event_facts(event: Event, styles: _Styles, *extra: tuple[str, str]) -> Table:
+def _event_facts(event: Event, styles: Styles, *extra: tuple[str, str]) -> Table:
     rows = [*event_facts(event), *extra]
     table = Table(
-        [[_p(label, styles.bold), _p(value, styles.body)] for label, value in rows],
+        [[paragraph(label, styles.bold), paragraph(value, styles.body)] for label, value in rows],
         colWidths=[32 * mm, 144 * mm],
         hAlign="LEFT",
     )
@@ -286,19 +194,19 @@ def attendance_lines(event: Event) -> list[AttendanceLine]:
     return sorted(lines, key=lambda line: (line.name.casefold(), line.village.casefold()))
 
 
-def _signature_table(lines: list[AttendanceLine], styles: _Styles) -> Table:
+def _signature_table(lines: list[AttendanceLine], styles: Styles) -> Table:
     """No, Nama, Desa/Kelurahan, L/P and a signature column whose numbers alternate left and right, as paper
     lists do so that neighbours' signatures do not collide; the header row repeats on every page."""
     cell = ParagraphStyle("cell", parent=styles.body, fontSize=9.5, leading=11.5)
     header = [pgettext("row number", "No"), _("Nama"), _("Desa/Kelurahan"), _("L/P"), _("Tanda tangan"), ""]
-    rows: list[list[Any]] = [[_p(text, styles.bold) for text in header]]
+    rows: list[list[Any]] = [[paragraph(text, styles.bold) for text in header]]
     for number, line in enumerate(lines, start=1):
         signature = f"{number}."
         rows.append(
             [
                 str(number),
-                Paragraph(escape(_latin1(line.name)), cell),
-                Paragraph(escape(_latin1(line.village)), cell),
+                Paragraph(escape(latin1(line.name)), cell),
+                Paragraph(escape(latin1(line.village)), cell),
                 pgettext("sex, one letter", "L") if line.male else pgettext("sex, one letter", "P"),
                 signature if number % 2 else "",
                 "" if number % 2 else signature,
@@ -329,15 +237,15 @@ def _signature_table(lines: list[AttendanceLine], styles: _Styles) -> Table:
     return table
 
 
-def _officer_signature(event: Event, on: date, styles: _Styles) -> Table:
+def _officer_signature(event: Event, on: date, styles: Styles) -> Table:
     """Where the organiser's officer signs the list after the session."""
     block = [
-        _p(f"{signing_place(event)}, {format_date(on, 'd MMMM y', locale=_locale())}", styles.body),
-        _p(_("Petugas penyelenggara,"), styles.body),
-        _p(event.organiser.name, styles.bold),
+        paragraph(f"{signing_place(event)}, {format_date(on, 'd MMMM y', locale=_locale())}", styles.body),
+        paragraph(_("Petugas penyelenggara,"), styles.body),
+        paragraph(event.organiser.name, styles.bold),
         Spacer(1, 20 * mm),
-        _p("(" + "." * 60 + ")", styles.body),
-        _p(_("Nama dan NIP/jabatan"), styles.small),
+        paragraph("(" + "." * 60 + ")", styles.body),
+        paragraph(_("Nama dan NIP/jabatan"), styles.small),
     ]
     table = Table([["", block]], colWidths=[FRAME_WIDTH - 75 * mm, 75 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -349,7 +257,7 @@ def attendance_list_pdf(session: EventSession) -> bytes:
     signature, "Halaman X dari Y" on every page. Load the session with its event's program and organiser."""
     event = session.event
     with translation.override(VENUE_LANGUAGE):
-        styles = _styles()
+        styles = text_styles()
         lines = attendance_lines(event)
         day = long_date(session.date)
         sessions_that_day = event.sessions.filter(date=session.date).count()
@@ -359,28 +267,28 @@ def attendance_list_pdf(session: EventSession) -> bytes:
         men = sum(1 for line in lines if line.male)
         totals = Table(
             [
-                [_p(_("Jumlah peserta terdaftar"), styles.bold), _p(str(len(lines)), styles.body)],
-                [_p(_("Laki-laki"), styles.body), _p(str(men), styles.body)],
-                [_p(_("Perempuan"), styles.body), _p(str(len(lines) - men), styles.body)],
-                [_p(_("Jumlah yang hadir (diisi petugas)"), styles.bold), _p("." * 20, styles.body)],
+                [paragraph(_("Jumlah peserta terdaftar"), styles.bold), paragraph(str(len(lines)), styles.body)],
+                [paragraph(_("Laki-laki"), styles.body), paragraph(str(men), styles.body)],
+                [paragraph(_("Perempuan"), styles.body), paragraph(str(len(lines) - men), styles.body)],
+                [paragraph(_("Jumlah yang hadir (diisi petugas)"), styles.bold), paragraph("." * 20, styles.body)],
             ],
             colWidths=[65 * mm, 40 * mm],
             hAlign="LEFT",
         )
         totals.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black)]))
         story: list[Any] = [
-            _p(_("DAFTAR HADIR PESERTA"), styles.title),
+            paragraph(_("DAFTAR HADIR PESERTA"), styles.title),
             Spacer(1, 4 * mm),
             _event_facts(event, styles, *extra),
             Spacer(1, 4 * mm),
             _signature_table(lines, styles)
             if lines
-            else _p(_("Belum ada peserta terdaftar pada kegiatan ini."), styles.body),
+            else paragraph(_("Belum ada peserta terdaftar pada kegiatan ini."), styles.body),
             Spacer(1, 5 * mm),
             KeepTogether([totals, Spacer(1, 5 * mm), _officer_signature(event, session.date, styles)]),
         ]
         running_title = _("Daftar hadir · %(event)s · %(day)s") % {"event": event.title, "day": day}
-        page_header = _shortened(_latin1(running_title), "Helvetica", 7.5, FRAME_WIDTH)
+        page_header = shortened(latin1(running_title), "Helvetica", 7.5, FRAME_WIDTH)
 
         def later_pages(canvas: Canvas, document: Any) -> None:
             canvas.saveState()
@@ -389,8 +297,8 @@ def attendance_list_pdf(session: EventSession) -> bytes:
             canvas.restoreState()
 
         buffer = io.BytesIO()
-        _document(buffer, running_title).build(
-            story, onLaterPages=later_pages, canvasmaker=_canvas_with_footer(running_title)
+        a4_document(buffer, running_title).build(
+            story, onLaterPages=later_pages, canvasmaker=canvas_with_footer(running_title)
         )
     return buffer.getvalue()
 
@@ -447,7 +355,7 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, context: _Certif
     centre = width / 2
     text_width = width - 70 * mm
 
-    canvas.setStrokeColor(_INK)
+    canvas.setStrokeColor(INK)
     canvas.setLineWidth(2.2)
     canvas.rect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm)
     canvas.setLineWidth(0.6)
@@ -455,30 +363,30 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, context: _Certif
 
     canvas.setFillColor(colors.black)
     canvas.setFont("Helvetica-Bold", 12)
-    canvas.drawCentredString(centre, height - 30 * mm, _latin1(event.organiser.name.upper()))
+    canvas.drawCentredString(centre, height - 30 * mm, latin1(event.organiser.name.upper()))
     canvas.setFont("Helvetica", 9.5)
-    canvas.drawCentredString(centre, height - 36 * mm, _latin1(event.program.name))
+    canvas.drawCentredString(centre, height - 36 * mm, latin1(event.program.name))
 
-    canvas.setFillColor(_INK)
+    canvas.setFillColor(INK)
     canvas.setFont("Helvetica-Bold", 36)
-    canvas.drawCentredString(centre, height - 56 * mm, _latin1(_("SERTIFIKAT")))
+    canvas.drawCentredString(centre, height - 56 * mm, latin1(_("SERTIFIKAT")))
     canvas.setFillColor(colors.black)
     canvas.setFont("Helvetica-Oblique", 13)
-    canvas.drawCentredString(centre, height - 70 * mm, _latin1(_("diberikan kepada")))
+    canvas.drawCentredString(centre, height - 70 * mm, latin1(_("diberikan kepada")))
 
-    name = _latin1(certificate.enrolment.person.full_name)
+    name = latin1(certificate.enrolment.person.full_name)
     size = _fit_font_size(name, "Helvetica-Bold", 26, text_width)
     canvas.setFont("Helvetica-Bold", size)
     canvas.drawCentredString(centre, height - 84 * mm, name)
-    canvas.setStrokeColor(_INK)
+    canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.8)
     canvas.line(centre - 85 * mm, height - 87.5 * mm, centre + 85 * mm, height - 87.5 * mm)
 
     canvas.setFont("Helvetica-Oblique", 13)
-    canvas.drawCentredString(centre, height - 97 * mm, _latin1(_("sebagai peserta")))
+    canvas.drawCentredString(centre, height - 97 * mm, latin1(_("sebagai peserta")))
 
-    styles = _styles()
-    title_style = ParagraphStyle("certificate-title", parent=styles.title, fontSize=15, leading=18, textColor=_INK)
+    styles = text_styles()
+    title_style = ParagraphStyle("certificate-title", parent=styles.title, fontSize=15, leading=18, textColor=INK)
     body = ParagraphStyle("certificate-body", parent=styles.centred, fontSize=11, leading=14)
     modules_style = ParagraphStyle("certificate-modules", parent=styles.centred, fontSize=9.5, leading=12)
     modules = ", ".join(
@@ -486,9 +394,9 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, context: _Certif
         for module in context.modules
     )
     flowables = [
-        (_p(event.title, title_style), 3 * mm),
+        (paragraph(event.title, title_style), 3 * mm),
         (
-            _p(
+            paragraph(
                 _("%(kind)s yang diselenggarakan oleh %(organiser)s pada %(dates)s di %(place)s.")
                 % {
                     "kind": event.get_kind_display(),
@@ -505,7 +413,7 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, context: _Certif
         total = sum((module.hours for module in context.modules), Decimal(0))
         flowables.append(
             (
-                _p(
+                paragraph(
                     _("Materi: %(modules)s; seluruhnya %(total)s jam pelajaran.")
                     % {"modules": modules, "total": hours_text(total)},
                     modules_style,
@@ -524,11 +432,11 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, context: _Certif
     signer = width - 75 * mm
     canvas.setFont("Helvetica", 10.5)
     issued = format_date(certificate.issued_on, "d MMMM y", locale=_locale())
-    canvas.drawCentredString(signer, 56 * mm, _latin1(f"{context.where_signed}, {issued}"))
-    canvas.drawCentredString(signer, 51 * mm, _latin1(_("Penyelenggara,")))
+    canvas.drawCentredString(signer, 56 * mm, latin1(f"{context.where_signed}, {issued}"))
+    canvas.drawCentredString(signer, 51 * mm, latin1(_("Penyelenggara,")))
     # A ministry directorate's name is long: it wraps inside the frame rather than running across it.
     organiser_style = ParagraphStyle("certificate-signer", parent=body, fontName="Helvetica-Bold", fontSize=10.5)
-    organiser = _p(event.organiser.name, organiser_style)
+    organiser = paragraph(event.organiser.name, organiser_style)
     _used_width, organiser_height = organiser.wrapOn(canvas, SIGNER_WIDTH, 20 * mm)
     organiser.drawOn(canvas, signer - SIGNER_WIDTH / 2, 49.5 * mm - organiser_height)
     canvas.setFont("Helvetica", 10.5)
@@ -539,12 +447,12 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, context: _Certif
     _qr(canvas, check_url, 24 * mm, 20 * mm, 30 * mm)
     left = 58 * mm
     canvas.setFont("Helvetica", 8.5)
-    canvas.drawString(left, 45 * mm, _latin1(_("Kode verifikasi")))
+    canvas.drawString(left, 45 * mm, latin1(_("Kode verifikasi")))
     canvas.setFont("Courier-Bold", 14)
     canvas.drawString(left, 39 * mm, format_code(certificate.code))
     canvas.setFont("Helvetica", 8.5)
-    canvas.drawString(left, 33 * mm, _latin1(_("Periksa keaslian sertifikat ini di")))
-    canvas.drawString(left, 28.5 * mm, _latin1(context.verify_url))
+    canvas.drawString(left, 33 * mm, latin1(_("Periksa keaslian sertifikat ini di")))
+    canvas.drawString(left, 28.5 * mm, latin1(context.verify_url))
 
     if certificate.revoked_on is not None:
         canvas.saveState()
@@ -552,12 +460,12 @@ def _draw_certificate(canvas: Canvas, certificate: Certificate, context: _Certif
         canvas.setFont("Helvetica-Bold", 64)
         canvas.translate(centre, height / 2)
         canvas.rotate(20)
-        canvas.drawCentredString(0, 0, _latin1(_("DICABUT")))
+        canvas.drawCentredString(0, 0, latin1(_("DICABUT")))
         canvas.setFont("Helvetica-Bold", 14)
         canvas.drawCentredString(
             0,
             -12 * mm,
-            _latin1(_("Sertifikat ini dicabut pada %(date)s") % {"date": certificate.revoked_on.strftime("%d-%m-%Y")}),
+            latin1(_("Sertifikat ini dicabut pada %(date)s") % {"date": certificate.revoked_on.strftime("%d-%m-%Y")}),
         )
         canvas.restoreState()
 
@@ -578,7 +486,7 @@ def certificates_pdf(event: Event, certificates: Iterable[Certificate], *, verif
             verify_url=verify_url,
         )
         canvas = Canvas(buffer, pagesize=landscape(A4))
-        canvas.setTitle(_latin1(_("Sertifikat · %(event)s") % {"event": event.title}))
+        canvas.setTitle(latin1(_("Sertifikat · %(event)s") % {"event": event.title}))
         canvas.setAuthor("Bangkit")
         for certificate in certificates:
             _draw_certificate(canvas, certificate, context)
@@ -671,12 +579,12 @@ def cell_text(value: Any) -> str:
     return hours_text(value) if isinstance(value, Decimal) else str(value)
 
 
-def _figures_table(table: ReportTable, styles: _Styles) -> Table:
+def _figures_table(table: ReportTable, styles: Styles) -> Table:
     columns = len(table.header)
     first = FRAME_WIDTH - 24 * mm * (columns - 1)
     result = Table(
-        [[_p(text, styles.bold) for text in table.header]]
-        + [[_p(row[0], styles.body), *(_latin1(cell_text(value)) for value in row[1:])] for row in table.rows],
+        [[paragraph(text, styles.bold) for text in table.header]]
+        + [[paragraph(row[0], styles.body), *(latin1(cell_text(value)) for value in row[1:])] for row in table.rows],
         colWidths=[first] + [24 * mm] * (columns - 1),
         repeatRows=1,
         hAlign="LEFT",
@@ -698,9 +606,9 @@ def _figures_table(table: ReportTable, styles: _Styles) -> Table:
 def event_report_pdf(report: EventReport) -> bytes:
     """The event report: the event's header, then each table of figures. No names."""
     event = report.event
-    styles = _styles()
+    styles = text_styles()
     story: list[Any] = [
-        _p(_("LAPORAN KEGIATAN"), styles.title),
+        paragraph(_("LAPORAN KEGIATAN"), styles.title),
         Spacer(1, 4 * mm),
         _event_facts(
             event,
@@ -710,9 +618,9 @@ def event_report_pdf(report: EventReport) -> bytes:
         ),
     ]
     for table in report_tables(report):
-        story.append(_p(table.title, styles.heading))
-        story.append(_figures_table(table, styles) if table.rows else _p("-", styles.body))
+        story.append(paragraph(table.title, styles.heading))
+        story.append(_figures_table(table, styles) if table.rows else paragraph("-", styles.body))
     buffer = io.BytesIO()
     footer = _("Laporan kegiatan · %(event)s") % {"event": event.title}
-    _document(buffer, footer).build(story, canvasmaker=_canvas_with_footer(footer))
+    a4_document(buffer, footer).build(story, canvasmaker=canvas_with_footer(footer))
     return buffer.getvalue()

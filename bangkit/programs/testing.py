@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from datetime import date, time
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from bangkit.accounts.models import User
 from bangkit.accounts.testing import People
 from bangkit.programs import services
 from bangkit.programs.choices import EventKind
 from bangkit.programs.models import Event, Program
+from bangkit.regions.timezones import province_time_zone
 
 # place → (program region, venue village, participants' regency, organiser attribute on People.orgs)
 EVENT_PLACES = {
@@ -53,7 +57,8 @@ def make_event(
 ) -> Event:
     """An event at the place's seed village; one session per day, participants from the place's regency."""
     _program_region, village, regency, organiser = EVENT_PLACES[place]
-    start = start or date.today()
+    # The venue's today: in Kupang the day starts eight hours before UTC's, and services judge dates by it.
+    start = start or timezone.localdate(timezone=ZoneInfo(province_time_zone(village)))
     program = program or make_program(people, place, year=start.year)
     values: dict[str, Any] = {
         "kind": EventKind.SOCIAL_GUIDANCE,

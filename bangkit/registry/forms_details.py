@@ -16,10 +16,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from bangkit.accounts.models import Organisation
+from bangkit.core.uploads import SCAN_MAX_BYTES
 from bangkit.registry import choices
 from bangkit.registry.models import Bank, BankAccount, Consent, MigrationStay, TraffickingIdentification
 from bangkit.registry.selectors.details import country_choices
-from bangkit.registry.services.consents import SCAN_MAX_BYTES
 
 
 def _label(model: type[Any], field: str) -> Any:

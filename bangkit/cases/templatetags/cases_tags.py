@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
 from bangkit.cases.choices import CaseState, Priority
+from bangkit.core.formatting import rupiah
 
 register = template.Library()
 
@@ -32,9 +31,4 @@ def priority_class(priority: str) -> str:
     return _PRIORITY_CLASSES.get(priority, "text-bg-light border")
 
 
-@register.filter
-def rupiah(amount: Any) -> str:
-    """900000 → `Rp 900.000`."""
-    if amount in (None, ""):
-        return "-"
-    return "Rp " + f"{int(amount):,}".replace(",", ".")
+register.filter("rupiah", rupiah)

@@ -306,6 +306,15 @@ def test_it_refuses_a_region_code_with_a_nul_character(api_client: Any, people: 
     assert response.json()["errors"]["region"]
 
 
+def test_it_refuses_a_person_region_code_with_a_nul_character(api_client: Any, people: People) -> None:
+    api_client.raise_request_exception = False
+    api_client.force_authenticate(people.kupang_case_worker)
+    body = {"full_name": "Maria Goreti Bria", "sex": "F", "region": "53.01\x00"}
+    response = api_client.post("/api/v1/people/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["region"]
+
+
 def test_it_filters_the_audit_log_up_to_the_last_day_there_is(api_client: Any, people: People) -> None:
     api_client.raise_request_exception = False
     api_client.force_authenticate(people.national_admin)

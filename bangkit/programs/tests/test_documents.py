@@ -3,11 +3,8 @@ issued and printed, the event report on screen, in PDF and in XLSX — and who m
 
 from __future__ import annotations
 
-import base64
 import io
-import re
 import time
-import zlib
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,6 +16,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from bangkit.accounts.testing import TEST_PASSWORD, People, local_today
+from bangkit.core.testing.pdf import pdf_pages
 from bangkit.programs import services
 from bangkit.programs.choices import AttendanceStatus, WithdrawalReason
 from bangkit.programs.models import Certificate, Enrolment, Event, EventSession, Module
@@ -78,23 +76,6 @@ def certified_participants(people: People, names: list[str]) -> list[Certificate
     enrolments = enrol_kupang(people, event, names)
     mark_present(people, event, enrolments)
     return services.certificates_issue(actor=people.kupang_supervisor, event=event)
-
-
-def pdf_pages(content: bytes) -> list[str]:
-    """The text shown on each page of a ReportLab PDF (one content stream per page), without a PDF library."""
-    assert content.startswith(b"%PDF-")
-    pages = []
-    for match in re.finditer(rb"/Filter \[ /ASCII85Decode /FlateDecode \].*?stream\r?\n(.*?)endstream", content, re.S):
-        raw = zlib.decompress(base64.a85decode(match.group(1).strip().removesuffix(b"~>"))).decode("latin-1")
-        strings = re.findall(r"\(((?:\\.|[^\\)])*)\) Tj", raw)
-        pages.append("\n".join(re.sub(r"\\([0-7]{1,3}|.)", _unescape, text) for text in strings))
-    assert len(pages) == len(re.findall(rb"/Type /Page\b(?!s)", content))
-    return pages
-
-
-def _unescape(match: re.Match[str]) -> str:
-    escaped = match.group(1)
-    return chr(int(escaped, 8)) if escaped.isdigit() else escaped
 
 
 def login(client, user) -> None:

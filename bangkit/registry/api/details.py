@@ -34,6 +34,7 @@ from bangkit.accounts.models import Organisation
 from bangkit.audit.history import record_access
 from bangkit.core.api import ACTION_FOR_METHOD, ScopedModelViewSet
 from bangkit.core.exceptions import OutOfJurisdiction
+from bangkit.core.uploads import scan_response
 from bangkit.registry import choices
 from bangkit.registry.masking import READ_TRAFFICKING_ACCOUNT, UNMASK_ACCOUNT_NUMBERS, may_unmask
 from bangkit.registry.models import Bank, BankAccount, Consent, MigrationStay, Person, TraffickingIdentification
@@ -437,20 +438,7 @@ class ConsentViewSet(_DetailViewSet):
     def scan(self, request: Request, pk: Any = None) -> FileResponse:
         """The scan of the signed form (404 when there is none). Each download is logged."""
         consent = self.get_object()
-        if not consent.scan:
-            raise Http404
-        extension = consent_services.scan_extension(consent.scan)
-        try:
-            handle = consent.scan.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        record_access(request, consent)
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"persetujuan-{consent.pk}{extension}",
-            content_type=consent_services.SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
-        )
+        return scan_response(request, consent, consent.scan, filename_stem=f"persetujuan-{consent.pk}")
 
     @extend_schema(request={"multipart/form-data": ConsentScanSerializer}, responses={200: ConsentSerializer})
     @action(

@@ -18,7 +18,7 @@ from rest_framework.routers import BaseRouter
 
 from bangkit.audit.history import record_access
 from bangkit.core.api import ScopedModelViewSet
-from bangkit.regions.models import Region
+from bangkit.regions.api.serializers import RegionCodeField
 from bangkit.registry.filtersets import PersonFilterSet
 from bangkit.registry.masking import UNMASK_IDENTIFIERS, may_unmask
 from bangkit.registry.models import Person
@@ -34,7 +34,7 @@ class PersonCursorPagination(pagination.CursorPagination):
 class PersonSerializer(serializers.ModelSerializer[Person]):
     """NIK and KK read back in clear only for callers who may unmask them over the person's region."""
 
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    region = RegionCodeField()
     nik = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
     kk_number = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, write_only=True, min_value=0)

@@ -3,16 +3,14 @@
 A consent has a purpose (case management, data sharing, assistance, statistics), is signed by the person or a
 guardian (named), on a day, possibly until a day, and may be withdrawn on a later day with a note. Sharing data needs
 the organisations named, or an explicit "any organisation". A scan of the signed form (PDF, JPEG or PNG, at most
-`SCAN_MAX_BYTES`) may be attached; it is stored under a random name and served only through a checked view.
+`core.uploads.SCAN_MAX_BYTES`) may be attached; it is stored under a random name and served only through a checked view.
 Whether a consent is in force on a day is `Consent.is_valid_on` / `selectors.consents.valid_consents`.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from bangkit.accounts.models import Organisation, User
 from bangkit.core.exceptions import ServiceError
+from bangkit.core.uploads import checked_scan
 from bangkit.registry.choices import ConsentPurpose, ConsentSigner
 from bangkit.registry.models import Consent, Person
 from bangkit.registry.selectors.details import refuse_merged, require_on_person
@@ -31,42 +30,6 @@ _CONSENT_CONSTRAINTS = {
     "consent_valid_until_after_signing": "valid_until",
     "consent_withdrawn_after_signing": "withdrawn_on",
 }
-SCAN_MAX_BYTES = 5 * 1024 * 1024
-# What a scan may be, by its first bytes (the name and the browser's content type prove nothing).
-SCAN_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-}
-SCAN_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
-
-
-def scan_extension(scan: Any) -> str:
-    """The stored scan's kind by its name (`.pdf`, `.jpg`, `.png`), as the service saved it."""
-    name = str(getattr(scan, "name", "") or "").lower()
-    return next((extension for extension in SCAN_SIGNATURES if name.endswith(extension)), "")
-
-
-def _checked_scan(scan: UploadedFile) -> UploadedFile:
-    """The upload renamed to a random name with the extension of what it really is; refused unless PDF, JPEG or
-    PNG of at most SCAN_MAX_BYTES. The original name may carry the person's name: it is not kept."""
-    size = scan.size or 0
-    if size > SCAN_MAX_BYTES:
-        raise ServiceError(
-            _("Berkas pindaian paling besar %(mb)d MB.") % {"mb": SCAN_MAX_BYTES // (1024 * 1024)}, field="scan"
-        )
-    if size == 0:
-        raise ServiceError(_("Berkas pindaian kosong."), field="scan")
-    scan.seek(0)
-    head = scan.read(16)
-    scan.seek(0)
-    extension = next(
-        (ext for ext, signatures in SCAN_SIGNATURES.items() if any(head.startswith(sig) for sig in signatures)), None
-    )
-    if extension is None:
-        raise ServiceError(_("Pindaian harus berupa berkas PDF, JPEG atau PNG."), field="scan")
-    scan.name = f"{uuid.uuid4().hex}{extension}"
-    return scan
 
 
 def _not_future(day: date | None, field: str, message: str) -> None:
@@ -133,7 +96,7 @@ def consent_record(
         recorded_by=actor,
     )
     if scan is not None:
-        consent.scan = _checked_scan(scan)
+        consent.scan = checked_scan(scan)
     clean_record(consent, exclude=["scan"], constraint_fields=_CONSENT_CONSTRAINTS)
     consent.save()
     if organisations:
@@ -169,6 +132,6 @@ def consent_attach_scan(*, actor: User, consent: Consent, scan: UploadedFile) ->
     """Attaches (or replaces) the scan of the signed form."""
     require_on_person(actor, Consent, "change", consent.person)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    consent.scan = _checked_scan(scan)
+    consent.scan = checked_scan(scan)
     consent.save(update_fields=["scan", "updated_at"])
     return consent

@@ -19,9 +19,10 @@ from django.utils import timezone
 from bangkit.accounts.testing import People
 from bangkit.core.exceptions import ServiceError
 from bangkit.core.testing.cases import ScopedModelTests
+from bangkit.core.uploads import SCAN_MAX_BYTES
 from bangkit.registry.models import Consent
 from bangkit.registry.selectors.consents import consent_for_sharing, valid_consents
-from bangkit.registry.services.consents import SCAN_MAX_BYTES, consent_record, consent_withdraw
+from bangkit.registry.services.consents import consent_record, consent_withdraw
 from bangkit.registry.testing import make_person
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

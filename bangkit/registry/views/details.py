@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms import BaseForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from bangkit.audit.history import record_access
 from bangkit.core.exceptions import OutOfJurisdiction, ServiceError
 from bangkit.core.generic import ObjectDetailView, ScopedViewMixin, add_errors_to_form
 from bangkit.core.scoping import permission_name
+from bangkit.core.uploads import scan_response
 from bangkit.registry import choices
 from bangkit.registry import forms_details as forms
 from bangkit.registry.masking import READ_TRAFFICKING_ACCOUNT, UNMASK_ACCOUNT_NUMBERS, may_unmask
@@ -561,22 +562,7 @@ class ConsentScanView(ScopedViewMixin, SingleObjectMixin, generic.View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         consent: Consent = self.get_object()
-        if not consent.scan:
-            raise Http404
-        extension = consent_services.scan_extension(consent.scan)
-        try:
-            handle = consent.scan.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        record_access(request, consent)
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"persetujuan-{consent.pk}{extension}",
-            content_type=consent_services.SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return scan_response(request, consent, consent.scan, filename_stem=f"persetujuan-{consent.pk}")
 
 
 # Migration history
