@@ -350,5 +350,11 @@ BANGKIT_API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 if not 0 < BANGKIT_API_TOKEN_DEFAULT_DAYS <= BANGKIT_API_TOKEN_MAX_DAYS:
     raise ValueError("API_TOKEN_DEFAULT_DAYS must be at least 1 and at most API_TOKEN_MAX_DAYS")
 
+# Hours an API write's Idempotency-Key is remembered (and its answer replayed); `manage.py purge_idempotency_keys`
+# deletes older ones.
+BANGKIT_IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24)
+if BANGKIT_IDEMPOTENCY_TTL_HOURS < 1:
+    raise ValueError(f"IDEMPOTENCY_TTL_HOURS must be at least 1, not {BANGKIT_IDEMPOTENCY_TTL_HOURS}")
+
 # Minutes a queued task may wait before /health/ reports the worker as stalled.
 TASK_WORKER_STALL_MINUTES = env_int("TASK_WORKER_STALL_MINUTES", 5)

@@ -2,7 +2,7 @@
 
 Every error answers `{"message": "...", "errors": {"field": ["..."]}}`; `errors` is empty when no single
 field is at fault. That holds for paths that name no endpoint too (`ApiNotFoundView`), and the OpenAPI schema
-documents it (`AutoSchema`).
+documents it (`AutoSchema`). The viewsets' writes take an optional `Idempotency-Key` (`bangkit.core.idempotency`).
 """
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, pagination, permissions, serializers, status, views, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from bangkit.core.exceptions import NotPermitted, ServiceError
+from bangkit.core.exceptions import NotPermitted, OutOfJurisdiction, ServiceError
 from bangkit.core.generic import expose
+from bangkit.core.idempotency import HEADER, KEY_PATTERN, WRITE_METHODS, Idempotent, KeyInUse, KeyReused
 from bangkit.core.pagination import LimitOffsetPagination
 from bangkit.core.scoping import permission_name
 
@@ -52,6 +53,9 @@ def _as_field_errors(detail: Any) -> dict[str, list[str]]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, NotPermitted):
         exc = exceptions.PermissionDenied(exc.message)
+    elif isinstance(exc, OutOfJurisdiction) and not exc.field:
+        # A record outside the caller's jurisdictions does not exist for them (a field pointing outside is a 400).
+        exc = exceptions.NotFound(exc.message)
     elif isinstance(exc, ServiceError):
         exc = exceptions.ValidationError({exc.field: [exc.message]} if exc.field else [exc.message])
     elif isinstance(exc, DjangoValidationError):
@@ -93,7 +97,7 @@ class _ExposesModel:
             expose(queryset.model)
 
 
-class ScopedModelViewSet(_ExposesModel, viewsets.ModelViewSet):
+class ScopedModelViewSet(_ExposesModel, Idempotent, viewsets.ModelViewSet):
     """A model API whose every read and write is narrowed to the user's jurisdictions.
 
     Subclasses set `queryset` (a ScopedQuerySet), `serializer_class` and `filterset_class`. Records outside the
@@ -126,7 +130,7 @@ class ScopedModelViewSet(_ExposesModel, viewsets.ModelViewSet):
         self._save_within_scope(serializer, "change")
 
 
-class ScopedReadOnlyViewSet(_ExposesModel, viewsets.ReadOnlyModelViewSet):
+class ScopedReadOnlyViewSet(_ExposesModel, Idempotent, viewsets.ReadOnlyModelViewSet):
     """Lists and single records, narrowed to the user's jurisdictions; `@action`s may still write through a
     service, checked against their `permission_action`."""
 
@@ -151,12 +155,33 @@ class ErrorSerializer(serializers.Serializer[Any]):
     )
 
 
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    pattern=KEY_PATTERN,
+    description=gettext_lazy(
+        "Opsional: kunci unik untuk penulisan ini. Permintaan yang sama dikirim ulang dengan kunci yang sama "
+        "mendapat jawaban pertama lagi, tanpa efek kedua, dengan header `Idempotent-Replayed: true`."
+    ),
+)
+
+
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema, plus the error answers every operation may give, each in the shared error shape.
 
     401 and 403 everywhere (every endpoint needs a signed-in caller with the right permission); 400 where the
-    client sends a body or query parameters; 404 where the path names a record or the list pages by cursor.
+    client sends a body or query parameters; 404 where the path names a record or the list pages by cursor. The
+    writes of `Idempotent` views list the `Idempotency-Key` header, and 400 (malformed), 409 (still running) and 422
+    (used for another request).
     """
+
+    def _is_idempotent_write(self) -> bool:
+        return self.method in WRITE_METHODS and isinstance(self.view, Idempotent)
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters: list[Any] = super().get_override_parameters()
+        return [*parameters, IDEMPOTENCY_KEY_PARAMETER] if self._is_idempotent_write() else parameters
 
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
@@ -165,9 +190,10 @@ class AutoSchema(SpectacularAutoSchema):
         has_query = any(parameter.get("in") == "query" for parameter in operation.get("parameters", []))
         names_record = any(parameter.get("in") == "path" for parameter in operation.get("parameters", []))
         pages_by_cursor = isinstance(self._get_paginator(), pagination.CursorPagination)
+        idempotent = self._is_idempotent_write()
         errors = {
             "400": (
-                "requestBody" in operation or has_query,
+                "requestBody" in operation or has_query or idempotent,
                 gettext_lazy("Isian tidak valid: `errors` menyebut setiap isian yang salah."),
             ),
             "401": (True, gettext_lazy("Tanpa token atau sesi yang berlaku.")),
@@ -176,6 +202,8 @@ class AutoSchema(SpectacularAutoSchema):
                 names_record or pages_by_cursor,
                 gettext_lazy("Tidak ditemukan, atau di luar yurisdiksi Anda."),
             ),
+            "409": (idempotent, KeyInUse.default_detail),
+            "422": (idempotent, KeyReused.default_detail),
         }
         responses = operation.setdefault("responses", {})
         for code, (applies, description) in errors.items():
