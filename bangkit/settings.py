@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "bangkit.registry",
     "bangkit.cases",
     "bangkit.programs",
+    "bangkit.assistance",
     "bangkit.dataimport",
 ]
 
@@ -328,6 +329,10 @@ SPECTACULAR_SETTINGS = {
         "FacilitatorRoleEnum": "bangkit.programs.choices.FacilitatorRole",
         "AttendanceStatusEnum": "bangkit.programs.choices.AttendanceStatus",
         "WithdrawalReasonEnum": "bangkit.programs.choices.WithdrawalReason",
+        # Named before the assistance API brought more fields called "outcome", "kind" and "state".
+        "OutcomeEnum": "bangkit.registry.choices.IdentificationOutcome",
+        "SchemeKindEnum": "bangkit.assistance.choices.SchemeKind",
+        "TrancheStateEnum": "bangkit.assistance.choices.TrancheState",
     },
 }
 

@@ -22,6 +22,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("bangkit.registry.api.urls")),
     path("", include("bangkit.cases.api.urls")),
     path("", include("bangkit.programs.api.urls")),
+    path("", include("bangkit.assistance.api.urls")),
     path("", include("bangkit.dataimport.api.urls")),
 ]
 
@@ -38,6 +39,7 @@ urlpatterns = [
     path("registry/", include("bangkit.registry.urls")),
     path("cases/", include("bangkit.cases.urls")),
     path("programs/", include("bangkit.programs.urls")),
+    path("assistance/", include("bangkit.assistance.urls")),
     # Anyone holding a printed certificate may check it here, signed in or not.
     path("verify/", include("bangkit.programs.urls_public")),
     path("imports/", include("bangkit.dataimport.urls")),

@@ -1,4 +1,5 @@
-"""Demo organisations of the two seed events and one user per role for each (demo only: known password)."""
+"""Demo organisations of the two seed events and one user per role for each, plus a second finance officer in each
+regency's Dinas Sosial, who approves the tranches the first one prepares (demo only: known password)."""
 
 from __future__ import annotations
 
@@ -92,6 +93,26 @@ ROLE_SLUGS = {
 
 
 @dataclass(frozen=True)
+class DemoExtraUser:
+    """A further user of an organisation, beside its one user per role."""
+
+    organisation: str  # slug
+    role: str
+    mailbox: str  # the part of the e-mail address before the @
+    title: str  # how the list of logins and the user's full name call them
+
+
+APPROVER_MAILBOX = "penyetuju"
+
+# Maker-checker: the preparer of a tranche never approves it, so each Dinas Sosial that pays has two finance
+# officers, one who prepares (the role's user, keuangan@) and one who approves (penyetuju@).
+DEMO_EXTRA_USERS = (
+    DemoExtraUser("dinsos-kupang", Role.FINANCE_OFFICER, APPROVER_MAILBOX, "Penyetuju keuangan"),
+    DemoExtraUser("dinsos-indramayu", Role.FINANCE_OFFICER, APPROVER_MAILBOX, "Penyetuju keuangan"),
+)
+
+
+@dataclass(frozen=True)
 class DemoLogin:
     organisation: str
     role: str
@@ -102,6 +123,24 @@ class DemoLogin:
 
 def demo_email(org_slug: str, role: str) -> str:
     return f"{ROLE_SLUGS[Role(role)]}@{org_slug}.{DEMO_EMAIL_DOMAIN}"
+
+
+def demo_approver_email(org_slug: str) -> str:
+    """The e-mail of the organisation's second finance officer, who approves the tranches the first prepares."""
+    return f"{APPROVER_MAILBOX}@{org_slug}.{DEMO_EMAIL_DOMAIN}"
+
+
+def _extra_email(spec: DemoExtraUser) -> str:
+    return f"{spec.mailbox}@{spec.organisation}.{DEMO_EMAIL_DOMAIN}"
+
+
+def _demo_users(spec: DemoOrganisation) -> list[tuple[str, str, str]]:
+    """(e-mail, role, title) of each demo user of the organisation: one per role, then its further users."""
+    users = [(demo_email(spec.slug, role), str(role), str(role.label)) for role in Role]
+    users += [
+        (_extra_email(extra), extra.role, extra.title) for extra in DEMO_EXTRA_USERS if extra.organisation == spec.slug
+    ]
+    return users
 
 
 def load_demo_accounts() -> list[str]:
@@ -120,14 +159,13 @@ def load_demo_accounts() -> list[str]:
         )
         new_organisations += was_created
         jurisdictions = [Region.objects.get(code=code) if code else None for code in spec.jurisdiction_codes]
-        for role in Role:
-            email = demo_email(spec.slug, role)
+        for email, role, title in _demo_users(spec):
             if User.objects.filter(email=email).exists():
                 continue
             user = User.objects.create_user(
                 email=email,
                 password=DEMO_PASSWORD,
-                full_name=f"{role.label} — {spec.short_name}",
+                full_name=f"{title} — {spec.short_name}",
                 organisation=organisation,
             )
             new_users += 1
@@ -142,8 +180,8 @@ def load_demo_accounts() -> list[str]:
 def demo_logins() -> list[DemoLogin]:
     logins = []
     for spec in DEMO_ORGANISATIONS:
-        for role in Role:
-            user = User.objects.filter(email=demo_email(spec.slug, role)).first()
+        for email, _role, title in _demo_users(spec):
+            user = User.objects.filter(email=email).first()
             if user is None:
                 continue
             totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
@@ -151,7 +189,7 @@ def demo_logins() -> list[DemoLogin]:
             logins.append(
                 DemoLogin(
                     organisation=spec.short_name,
-                    role=str(role.label),
+                    role=title,
                     email=user.email,
                     totp_secret=decrypt(totp.data["secret"]) if totp else None,
                     recovery_codes=tuple(RecoveryCodes(codes).get_unused_codes()) if codes else (),

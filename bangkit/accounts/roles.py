@@ -41,6 +41,8 @@ APPROVE_CASE = "cases.approve_case"
 REOPEN_CASE = "cases.reopen_case"
 OVERRIDE_CONSENT = "cases.override_consent"
 ISSUE_CERTIFICATE = "programs.add_certificate"
+APPROVE_TRANCHE = "assistance.approve_tranche"
+SEND_TRANCHE = "assistance.send_tranche"
 
 # Registering people and running their cases: everything in both apps but deletion and the special permissions.
 _CASEWORK = (
@@ -84,6 +86,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_EVENT_PARTICIPATION,
         ISSUE_CERTIFICATE,
         "programs.change_certificate",
+        # Supervisors check who is listed for assistance before finance pays.
+        "assistance.view_*",
         UNMASK_ACCOUNT_NUMBERS,
         VERIFY_BANK_ACCOUNT,
         RESOLVE_DUPLICATES,
@@ -98,8 +102,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "registry.view_person",
         "cases.view_case",
         *_EVENT_PLANNING,
+        "assistance.view_*",
+        "assistance.add_scheme",
+        "assistance.change_scheme",
     ),
-    # Finance officers pay to bank accounts: they see and verify account numbers.
+    # Finance officers pay to bank accounts: they see and verify account numbers, prepare and approve tranches
+    # (never both on the same tranche: the services and a database constraint see to it).
     Role.FINANCE_OFFICER: (
         *_REFERENCE,
         "accounts.view_organisation",
@@ -107,6 +115,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "registry.view_bankaccount",
         UNMASK_ACCOUNT_NUMBERS,
         VERIFY_BANK_ACCOUNT,
+        "assistance.view_*",
+        "assistance.add_tranche",
+        "assistance.change_tranche",
+        APPROVE_TRANCHE,
+        SEND_TRANCHE,
     ),
     # Analysts work with aggregates only: no permission on people or cases at all, so no names.
     Role.ANALYST: (*_REFERENCE, "accounts.view_organisation"),

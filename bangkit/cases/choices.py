@@ -148,6 +148,7 @@ class CaseEventKind(models.TextChoices):
     TASK = "task", _("Tugas")
     REOPENED = "reopened", _("Kasus dibuka kembali")
     MERGED = "merged", _("Data orang digabung")
+    ASSISTANCE = "assistance", _("Bantuan")
 
 
 # WHO Self-Reporting Questionnaire (SRQ-20), in the Indonesian wording of the Ministry of Health's Riskesdas.

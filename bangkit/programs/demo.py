@@ -13,7 +13,10 @@ rehabilitation cohort, with the module catalogue they draw on.
 The participants are generated (`bench.population`: Indonesian names, NIKs of their district, birth date and sex,
 real villages) with a fixed seed, the same on every machine and day. Everything goes through the services acting
 as the demo user who would have done it: the program officer plans, the case worker registers, enrols and copies
-the paper attendance list, the Dinas Sosial supervisor issues the certificates on the last day.
+the paper attendance list, the Dinas Sosial supervisor issues the certificates on the last day. Where assistance
+follows the event (`bangkit.assistance.demo`), the case worker also records at registration each participant's
+consent to receive it and, for a cash stimulus, their own bank account, which the regency's finance officer
+verifies from the passbook.
 
 Loading again adds nothing: a program or an event already there is left alone, whatever a demo user did to it
 since; a generated person already registered (found by NIK) is not registered again.
@@ -21,6 +24,7 @@ since; a generated person already registered (found by NIK) is not registered ag
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -30,15 +34,18 @@ from auditlog.context import set_actor
 
 from bangkit.accounts.demo import DEMO_ORGANISATIONS
 from bangkit.accounts.models import Organisation, User
-from bangkit.accounts.roles import ISSUE_CERTIFICATE, Role
+from bangkit.accounts.roles import ISSUE_CERTIFICATE, VERIFY_BANK_ACCOUNT, Role
 from bangkit.core.fields import blind_index_field
 from bangkit.core.scoping import covers
 from bangkit.programs import services
 from bangkit.programs.choices import AttendanceStatus, EventKind, FacilitatorRole, PartnerRole
 from bangkit.programs.models import Event, Module, Program
 from bangkit.regions.models import Region
-from bangkit.registry.demo import demo_history, demo_organisation, demo_user, demo_user_holding
-from bangkit.registry.models import Person
+from bangkit.registry.choices import ConsentPurpose, VerificationMethod
+from bangkit.registry.demo import REGENCY_OFFICE, demo_history, demo_organisation, demo_user, demo_user_holding
+from bangkit.registry.models import Bank, BankAccount, Person
+from bangkit.registry.services.bank_accounts import bank_account_create, bank_account_verify
+from bangkit.registry.services.consents import consent_record
 from bangkit.registry.services.people import person_create
 
 if TYPE_CHECKING:
@@ -112,6 +119,11 @@ class DemoCohort:
     count: int
     seed: int
     registered_by: str  # slug of the organisation whose case worker registers, enrols and takes attendance
+    # Each participant's own bank account, for a cash stimulus paid into it: (Bank Indonesia code, share) of the
+    # banks they hold them at. None: no account is recorded.
+    banks: tuple[tuple[str, int], ...] = ()
+    # Each participant signs, when registered, a consent to receive assistance (a stimulus or a starter kit).
+    assistance_consent: bool = False
 
     def people(self, on: date) -> list[SyntheticPerson]:
         # The generator belongs to the benchmarks, which are not deployed: imported only when the demo is loaded.
@@ -179,7 +191,15 @@ KUPANG_2019 = DemoEvent(
     daily_start=time(8, 0),
     daily_end=time(16, 0),
     participant_region="53.01",
-    cohort=DemoCohort(region="53.01", count=250, seed=2019, registered_by="lks-rpk"),
+    # Paid to their own accounts: most at Bank NTT, the regional bank, the others at BRI.
+    cohort=DemoCohort(
+        region="53.01",
+        count=250,
+        seed=2019,
+        registered_by="lks-rpk",
+        banks=(("130", 7), ("002", 3)),
+        assistance_consent=True,
+    ),
     certified_by="dinsos-kupang",
     partners=_KUPANG_PARTNERS,
     facilitators=(
@@ -258,7 +278,10 @@ INDRAMAYU_2018 = DemoEvent(
     daily_start=time(8, 0),
     daily_end=time(15, 0),
     participant_region="32.12.04",
-    cohort=DemoCohort(region="32.12.04", count=20, seed=2018, registered_by="rsbm-tunas-mandiri"),
+    # Given starter equipment at the end of the training: a consent, no account.
+    cohort=DemoCohort(
+        region="32.12.04", count=20, seed=2018, registered_by="rsbm-tunas-mandiri", assistance_consent=True
+    ),
     certified_by="dinsos-indramayu",
     partners=(("rsbm-tunas-mandiri", PartnerRole.VENUE),),
     facilitators=(("Atu Ika Putri", FacilitatorRole.SPEAKER, "dinsos-indramayu"),),
@@ -325,6 +348,14 @@ def _cast(spec: DemoEvent) -> _Cast | None:
     if not covers(worker.jurisdiction_codes("registry.add_person"), spec.cohort.region):
         return None
     return _Cast(organiser=organiser, planner=planner, worker=worker, certifier=certifier)
+
+
+def _verifier(spec: DemoEvent) -> User | None:
+    """The finance officer of the participants' regency, who verifies the accounts a stimulus is paid into."""
+    office = REGENCY_OFFICE.get(".".join(spec.cohort.region.split(".")[:2]))
+    if office is None:
+        return None
+    return demo_user_holding(office, Role.FINANCE_OFFICER, VERIFY_BANK_ACCOUNT, spec.cohort.region)
 
 
 def _load_modules() -> list[str]:
@@ -395,15 +426,35 @@ def _plan(spec: DemoEvent, cast: _Cast) -> Event:
     return event
 
 
-def _register(spec: DemoEvent, generated: list[SyntheticPerson], worker: User) -> tuple[list[Person], int]:
+def demo_account(cohort: DemoCohort, number: int, holder: str) -> tuple[str, str, str]:
+    """(bank code, account number, holder name) of the own account of the cohort's `number`th participant: drawn
+    from the cohort's seed, the same on every machine, in the layout of that bank's passbooks."""
+    rng = random.Random(f"{cohort.seed}-account-{number}")
+    codes, shares = zip(*cohort.banks, strict=True)
+    code = rng.choices(codes, weights=shares)[0]
+    branch, serial, tail = rng.randint(1000, 9999), rng.randint(0, 999_999), rng.randint(10, 99)
+    if code == "002":  # BRI: branch, product, serial, check digits
+        account = f"{branch}-01-{serial:06d}-{tail}-{rng.randint(0, 9)}"
+    else:  # Bank NTT and the others: 14 digits in groups of four
+        account = f"20{branch % 100:02d} {serial // 100:04d} {rng.randint(0, 9999):04d} {tail}"
+    return code, account, holder.upper()
+
+
+def _register(
+    spec: DemoEvent, generated: list[SyntheticPerson], worker: User
+) -> tuple[list[Person], int, list[BankAccount]]:
     """The participants' records, registered by the case worker in the weeks before the event unless already
-    there; returns them and how many were new."""
+    there, with their consent to assistance and their own account where the cohort has them; returns them, how many
+    were new and the accounts recorded (unverified)."""
     registered = registered_participants(generated)
+    banks = {bank.pk: bank for bank in Bank.objects.filter(pk__in=[code for code, _share in spec.cohort.banks])}
     people: list[Person] = []
+    accounts: list[BankAccount] = []
     new = 0
     for number, synthetic in enumerate(generated):
         person = registered.get(synthetic.nik)
         if person is None:
+            registered_on = spec.start - timedelta(days=10 + number % 50)
             person = person_create(
                 actor=worker,
                 person=Person(
@@ -414,12 +465,22 @@ def _register(spec: DemoEvent, generated: list[SyntheticPerson], worker: User) -
                     kk_number=synthetic.kk,
                     region_id=synthetic.village_code,
                     marital_status=synthetic.marital_status,
-                    registered_on=spec.start - timedelta(days=10 + number % 50),
+                    registered_on=registered_on,
                 ),
             )
             new += 1
+            if spec.cohort.assistance_consent:
+                consent_record(actor=worker, person=person, purpose=ConsentPurpose.ASSISTANCE, signed_on=registered_on)
+            if spec.cohort.banks:
+                code, account_number, holder = demo_account(spec.cohort, number, synthetic.full_name)
+                if (bank := banks.get(code)) is not None and bank.is_active:
+                    accounts.append(
+                        bank_account_create(
+                            actor=worker, person=person, bank=bank, account_number=account_number, holder_name=holder
+                        )
+                    )
         people.append(person)
-    return people, new
+    return people, new, accounts
 
 
 def _take_part(spec: DemoEvent, event: Event, people: list[Person], worker: User) -> int:
@@ -449,8 +510,13 @@ def load_demo_event(spec: DemoEvent) -> str:
         return f"{spec.label}: left out (a demo user who works it is missing, inactive or without a grant there)"
     event = _plan(spec, cast)
     with set_actor(cast.worker):
-        people, new = _register(spec, generated, cast.worker)
+        people, new, accounts = _register(spec, generated, cast.worker)
         enrolled = _take_part(spec, event, people, cast.worker)
+    verifier = _verifier(spec)
+    if accounts and verifier is not None:  # else left unverified, for a finance officer to check
+        with set_actor(verifier):
+            for account in accounts:
+                bank_account_verify(actor=verifier, account=account, method=VerificationMethod.PASSBOOK)
     with set_actor(cast.certifier):
         certified = services.certificates_issue(actor=cast.certifier, event=event, on=spec.end)
     return (

@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from bangkit.accounts.demo import DEMO_ORGANISATIONS, demo_logins
+from bangkit.accounts.demo import DEMO_EXTRA_USERS, DEMO_ORGANISATIONS, demo_logins
 from bangkit.accounts.models import Grant, Organisation, User
 from bangkit.accounts.roles import Role
 from bangkit.core.testing.regions import create_seed_regions
@@ -89,7 +89,14 @@ def test_it_loads_the_demo_twice_without_duplicates(db: None) -> None:
     call_command("load_demo", stdout=StringIO())
     assert counts == (Organisation.objects.count(), User.objects.count(), Grant.objects.count())
     grants_per_user = sum(len(spec.jurisdiction_codes) for spec in DEMO_ORGANISATIONS)
-    assert counts == (len(DEMO_ORGANISATIONS), len(DEMO_ORGANISATIONS) * len(Role), grants_per_user * len(Role))
+    extra_grants = sum(
+        len(spec.jurisdiction_codes)
+        for extra in DEMO_EXTRA_USERS
+        for spec in DEMO_ORGANISATIONS
+        if spec.slug == extra.organisation
+    )
+    users = len(DEMO_ORGANISATIONS) * len(Role) + len(DEMO_EXTRA_USERS)
+    assert counts == (len(DEMO_ORGANISATIONS), users, grants_per_user * len(Role) + extra_grants)
     logins = demo_logins()
     finance = next(login for login in logins if login.email == "keuangan@dinsos-kupang.demo.bangkit.id")
     worker = next(login for login in logins if login.email == "pendamping@dinsos-kupang.demo.bangkit.id")

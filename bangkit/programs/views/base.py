@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from babel.numbers import format_decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _l
 
@@ -13,13 +12,6 @@ from bangkit.core.generic import RecordFormView
 from bangkit.core.scoping import holds_over
 from bangkit.programs.models import Event
 from bangkit.programs.services import sees_program
-
-
-def rupiah(amount: int | None) -> str:
-    """900000 → `Rp 900.000`, grouped as in Indonesian (Babel, id_ID)."""
-    if amount is None:
-        return "-"
-    return f"Rp {format_decimal(amount, locale='id_ID')}"
 
 
 def event_permissions(user: Any, event: Event) -> dict[str, bool]:

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views import generic
 
+from bangkit.core.formatting import rupiah
 from bangkit.core.generic import ObjectDetailView, ObjectEditView, ObjectListView
 from bangkit.programs import services
 from bangkit.programs.choices import EnrolmentState
 from bangkit.programs.filtersets import ModuleFilterSet, ProgramFilterSet
 from bangkit.programs.forms import ModuleForm, PartnerForm, ProgramForm
 from bangkit.programs.models import Enrolment, Event, Module, Program
-from bangkit.programs.views.base import RecordActionView, rupiah
+from bangkit.programs.views.base import RecordActionView
 
 
 class ProgramListView(ObjectListView):
