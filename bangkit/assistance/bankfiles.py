@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -41,9 +42,11 @@ def bank_name(text: str) -> str:
     return " ".join(folded.upper().split())
 
 
-def render_payment_file(
-    *, bank_code: str, file_id: str, made_on: date, lines: Iterable[tuple[int, str, str, int, str]]
-) -> bytes:
+# (sequence, account number, holder name, amount, reference)
+PaymentLine = tuple[int, str, str, int, str]
+
+
+def render_payment_file(*, bank_code: str, file_id: str, made_on: date, lines: Iterable[PaymentLine]) -> bytes:
     """The payment file's bytes; `lines` are (sequence, account number, holder name, amount, reference)."""
     details = [
         ("D", sequence, account, bank_name(holder), amount, reference)
@@ -84,7 +87,9 @@ def _column(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").split())
 
 
+@lru_cache(maxsize=256)
 def _day(text: str) -> date | None:
+    """A result date in any of the layouts banks use; cached, since a file's lines share a few dates."""
     for layout in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
             return datetime.strptime(text, layout).date()

@@ -213,10 +213,19 @@ class Entitlement(ScopedModel):
 
     scope_region_path = "person__region"
 
-    scheme = models.ForeignKey(Scheme, verbose_name=_("skema"), on_delete=models.PROTECT, related_name="entitlements")
-    tranche = models.ForeignKey(Tranche, verbose_name=_("tahap"), on_delete=models.PROTECT, related_name="entitlements")
+    # Indexed by the composite indexes of Meta, which lead with each of them.
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("skema"), on_delete=models.PROTECT, related_name="entitlements", db_index=False
+    )
+    tranche = models.ForeignKey(
+        Tranche, verbose_name=_("tahap"), on_delete=models.PROTECT, related_name="entitlements", db_index=False
+    )
     person = models.ForeignKey(
-        "registry.Person", verbose_name=_("penerima"), on_delete=models.PROTECT, related_name="entitlements"
+        "registry.Person",
+        verbose_name=_("penerima"),
+        on_delete=models.PROTECT,
+        related_name="entitlements",
+        db_index=False,
     )
     amount = models.PositiveBigIntegerField(_("nilai (Rp)"))
     state = models.CharField(
@@ -241,7 +250,13 @@ class Entitlement(ScopedModel):
         verbose_name = _("hak bantuan")
         verbose_name_plural = pgettext_lazy("plural", "hak bantuan")
         ordering = ["tranche", "id"]
-        indexes = [models.Index(fields=["tranche", "state"], name="entitlement_tranche_state")]
+        indexes = [
+            models.Index(fields=["tranche", "state"], name="entitlement_tranche_state"),
+            models.Index(fields=["scheme", "state"], name="entitlement_scheme_state"),
+            # "Has this person an entitlement under this scheme?" for every candidate of a fill: without it SQLite
+            # walks the scheme's entitlements for each person (20,000 people refilled in 23 s instead of 0.3 s).
+            models.Index(fields=["person", "scheme"], name="entitlement_person_scheme"),
+        ]
         constraints = [
             # Cancelled ones stay for the record; the people of a cancelled tranche may enter a later one.
             models.UniqueConstraint(
@@ -352,13 +367,15 @@ class Payment(ScopedModel):
 
     scope_region_path = "entitlement__person__region"
 
+    # Entitlement, bank file and reference are indexed by the unique constraints of Meta, which lead with them
+    # (a unique=True reference would add a second, pattern index on PostgreSQL, written for every payment).
     entitlement = models.ForeignKey(
-        Entitlement, verbose_name=_("hak bantuan"), on_delete=models.PROTECT, related_name="payments"
+        Entitlement, verbose_name=_("hak bantuan"), on_delete=models.PROTECT, related_name="payments", db_index=False
     )
     attempt = models.PositiveSmallIntegerField(_("pengiriman ke"))
-    reference = models.CharField(_("referensi pembayaran"), max_length=30, unique=True)
+    reference = models.CharField(_("referensi pembayaran"), max_length=30)
     bank_file = models.ForeignKey(
-        BankFile, verbose_name=_("berkas bank"), on_delete=models.PROTECT, related_name="payments"
+        BankFile, verbose_name=_("berkas bank"), on_delete=models.PROTECT, related_name="payments", db_index=False
     )
     sequence = models.PositiveIntegerField(_("nomor urut"))
     bank_account = models.ForeignKey(
@@ -390,6 +407,7 @@ class Payment(ScopedModel):
         verbose_name_plural = pgettext_lazy("plural", "pembayaran")
         ordering = ["bank_file", "sequence"]
         constraints = [
+            models.UniqueConstraint(fields=["reference"], name="payment_reference_unique"),
             models.UniqueConstraint(fields=["entitlement", "attempt"], name="payment_once_per_attempt"),
             models.UniqueConstraint(fields=["bank_file", "sequence"], name="payment_sequence_once_per_file"),
             # The bank may say "paid" twice; the money leaves once.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangkit.assistance import bankfiles
+from bangkit.assistance.bankfiles import PaymentLine
 from bangkit.assistance.choices import COMMITTED, EntitlementState, PaymentOutcome, SchemeKind, TrancheState
 from bangkit.assistance.models import BankFile, BankResultProblem, Entitlement, Scheme, Tranche
 from bangkit.cases.models import Case
@@ -105,18 +107,22 @@ def committed_elsewhere(tranche: Tranche) -> int:
     return int(total or 0)
 
 
-def bank_file_bytes(bank_file: BankFile) -> bytes:
+def bank_file_bytes(bank_file: BankFile, lines: Iterable[PaymentLine] | None = None) -> bytes:
     """The payment file as the bank receives it, rebuilt from the payments recorded when it was made: the same
-    bytes every time (its SHA-256 is on the record)."""
-    lines = bank_file.payments.order_by("sequence").values_list(
-        "sequence", "account_number", "holder_name", "amount", "reference"
-    )
+    bytes every time (its SHA-256 is on the record). `lines`, (sequence, account number, holder, amount, reference)
+    in sequence order, spare reading them back when the caller has just written them."""
+    if lines is None:
+        lines = (
+            bank_file.payments.order_by("sequence")
+            .values_list("sequence", "account_number", "holder_name", "amount", "reference")
+            .iterator(chunk_size=2000)
+        )
     return bankfiles.render_payment_file(
         bank_code=bank_file.bank_id,
         file_id=f"BKT-{bank_file.tranche_id}-{bank_file.bank_id}-{bank_file.round}",
         # In the platform's zone, not the viewer's: the same bytes for every user.
         made_on=timezone.localdate(bank_file.created_at, timezone=ZoneInfo(settings.TIME_ZONE)),
-        lines=lines.iterator(chunk_size=2000),
+        lines=lines,
     )
 
 

@@ -202,32 +202,24 @@ class RowEntry(NamedTuple):
 
 def log_bulk_created_rows(model: type[models.Model], rows: Iterable[RowEntry], *, actor: Any) -> None:
     """`log_bulk_created` for records given as rows: `fields` hold every tracked field's value."""
-    tracked = _tracked_fields(model)
-    _write_entries(
-        model,
-        LogEntry.Action.CREATE,
-        [
-            (
-                row.pk,
-                row.text,
-                {
-                    name: ["None", mask_value(text) if masked else text]
-                    for attname, name, masked, field in tracked
-                    if (text := _value_text(field, row.fields.get(attname))) != "None"
-                },
-                row.region,
-            )
-            for row in rows
-        ],
-        actor=actor,
-    )
+    tracked = _tracked_by_attname(model)
+    entries = []
+    for row in rows:
+        changes = {}
+        for attname, value in row.fields.items():
+            if (spec := tracked.get(attname)) is not None:
+                name, masked, field = spec
+                if (text := _value_text(field, value)) != "None":
+                    changes[name] = ["None", mask_value(text) if masked else text]
+        entries.append((row.pk, row.text, changes, row.region))
+    _write_entries(model, LogEntry.Action.CREATE, entries, actor=actor)
 
 
 def log_bulk_changed_rows(model: type[models.Model], rows: Iterable[RowEntry], *, actor: Any) -> None:
     """The "updated" entries of records changed with `update()`, which sends no signal: `fields` hold the
     (before, after) values of the fields changed. Fields whose value did not change are left out, as a single save
     would."""
-    tracked = {attname: (name, masked, field) for attname, name, masked, field in _tracked_fields(model)}
+    tracked = _tracked_by_attname(model)
     # A bulk change mostly writes the same few changes (state: approved → sent) many times: each is encoded once.
     encoded: dict[tuple[Any, ...], str] = {}
     entries = []
@@ -247,16 +239,16 @@ def log_bulk_changed_rows(model: type[models.Model], rows: Iterable[RowEntry], *
 
 
 @lru_cache(maxsize=64)
-def _tracked_fields(model: type[models.Model]) -> tuple[tuple[str, str, bool, models.Field[Any, Any]], ...]:
-    """(attribute name, name, masked, field) of each field `model`'s history tracks."""
+def _tracked_by_attname(model: type[models.Model]) -> dict[str, tuple[str, bool, models.Field[Any, Any]]]:
+    """attribute name → (name, masked, field) of each field `model`'s history tracks."""
     settings_of = auditlog.get_model_fields(model)
     include, exclude = settings_of["include_fields"], settings_of["exclude_fields"]
     masked = set(settings_of["mask_fields"])
-    return tuple(
-        (field.attname, field.name, field.name in masked, field)
+    return {
+        field.attname: (field.name, field.name in masked, field)
         for field in model._meta.concrete_fields
         if not ((include and field.name not in include) or field.name in exclude)
-    )
+    }
 
 
 def _value_text(field: models.Field[Any, Any], value: Any) -> str:

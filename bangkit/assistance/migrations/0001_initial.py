@@ -60,6 +60,7 @@ class Migration(migrations.Migration):
                 (
                     "person",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="entitlements",
                         to="registry.person",
@@ -197,6 +198,7 @@ class Migration(migrations.Migration):
             model_name="entitlement",
             name="scheme",
             field=models.ForeignKey(
+                db_index=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="entitlements",
                 to="assistance.scheme",
@@ -393,6 +395,7 @@ class Migration(migrations.Migration):
             model_name="entitlement",
             name="tranche",
             field=models.ForeignKey(
+                db_index=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="entitlements",
                 to="assistance.tranche",
@@ -547,7 +550,7 @@ class Migration(migrations.Migration):
                 ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
                 ("attempt", models.PositiveSmallIntegerField(verbose_name="pengiriman ke")),
-                ("reference", models.CharField(max_length=30, unique=True, verbose_name="referensi pembayaran")),
+                ("reference", models.CharField(max_length=30, verbose_name="referensi pembayaran")),
                 ("sequence", models.PositiveIntegerField(verbose_name="nomor urut")),
                 (
                     "account_number",
@@ -594,6 +597,7 @@ class Migration(migrations.Migration):
                 (
                     "bank_file",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="payments",
                         to="assistance.bankfile",
@@ -603,6 +607,7 @@ class Migration(migrations.Migration):
                 (
                     "entitlement",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="payments",
                         to="assistance.entitlement",
@@ -626,6 +631,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "pembayaran",
                 "ordering": ["bank_file", "sequence"],
                 "constraints": [
+                    models.UniqueConstraint(fields=("reference",), name="payment_reference_unique"),
                     models.UniqueConstraint(fields=("entitlement", "attempt"), name="payment_once_per_attempt"),
                     models.UniqueConstraint(fields=("bank_file", "sequence"), name="payment_sequence_once_per_file"),
                     models.UniqueConstraint(
@@ -776,6 +782,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="entitlement",
             index=models.Index(fields=["tranche", "state"], name="entitlement_tranche_state"),
+        ),
+        migrations.AddIndex(
+            model_name="entitlement",
+            index=models.Index(fields=["scheme", "state"], name="entitlement_scheme_state"),
+        ),
+        migrations.AddIndex(
+            model_name="entitlement",
+            index=models.Index(fields=["person", "scheme"], name="entitlement_person_scheme"),
         ),
         migrations.AddConstraint(
             model_name="entitlement",

@@ -108,10 +108,10 @@ def tranche_send(*, actor: User, tranche: Tranche) -> list[BankFile]:
             for bank, rows in sorted(by_bank.items())
         ]
     )
-    _write_payments(files, by_bank, accounts, actor=actor)
+    lines = _write_payments(files, by_bank, accounts, actor=actor)
     for bank_file in files:
-        # The checksum of the bytes the download view will rebuild: the same function, from the same rows.
-        bank_file.sha256 = bankfiles.sha256(selectors.bank_file_bytes(bank_file))
+        # The checksum of the bytes the download view will rebuild: the same function, from the same values.
+        bank_file.sha256 = bankfiles.sha256(selectors.bank_file_bytes(bank_file, lines[bank_file.pk]))
     BankFile.objects.bulk_update(files, ["sha256"])
     log_bulk_created(files, actor=actor)
     change_entitlements(tranche, recipients, actor=actor, state=EntitlementState.SENT)
@@ -128,8 +128,9 @@ def _write_payments(
     accounts: Mapping[int, tuple[str, str, str, str]],
     *,
     actor: Any,
-) -> None:
-    """The files' payments, one per recipient row, with their account as it is now, and their history."""
+) -> dict[int, list[bankfiles.PaymentLine]]:
+    """The files' payments, one per recipient row, with their account as it is now, and their history; returns
+    each file's lines as its bytes show them."""
     stamp = Payment._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
     encrypted = Payment._meta.get_field("account_number")
     lines = [
@@ -187,6 +188,11 @@ def _write_payments(
         ),
         actor=actor,
     )
+    file_lines: dict[int, list[bankfiles.PaymentLine]] = defaultdict(list)
+    for bank_file, sequence, row in lines:
+        number, holder = accounts[row.bank_account_id][2:]
+        file_lines[bank_file.pk].append((sequence, number, holder, row.amount, reference_for(row.pk, row.attempt)))
+    return file_lines
 
 
 @transaction.atomic
