@@ -218,7 +218,11 @@ class Entitlement(ScopedModel):
         Scheme, verbose_name=_("skema"), on_delete=models.PROTECT, related_name="entitlements", db_index=False
     )
     tranche = models.ForeignKey(
-        Tranche, verbose_name=_("tahap"), on_delete=models.PROTECT, related_name="entitlements", db_index=False
+        Tranche,
+        verbose_name=pgettext_lazy("tranche", "tahap"),
+        on_delete=models.PROTECT,
+        related_name="entitlements",
+        db_index=False,
     )
     person = models.ForeignKey(
         "registry.Person",
@@ -300,7 +304,9 @@ class BankFile(ScopedModel):
 
     scope_region_path = "tranche__scheme__region"
 
-    tranche = models.ForeignKey(Tranche, verbose_name=_("tahap"), on_delete=models.PROTECT, related_name="bank_files")
+    tranche = models.ForeignKey(
+        Tranche, verbose_name=pgettext_lazy("tranche", "tahap"), on_delete=models.PROTECT, related_name="bank_files"
+    )
     bank = models.ForeignKey("registry.Bank", verbose_name=_("bank"), on_delete=models.PROTECT, related_name="+")
     round = models.PositiveSmallIntegerField(_("pengiriman ke"))
     lines = models.PositiveIntegerField(_("jumlah baris"))
@@ -340,7 +346,9 @@ class BankResult(ScopedModel):
 
     scope_region_path = "tranche__scheme__region"
 
-    tranche = models.ForeignKey(Tranche, verbose_name=_("tahap"), on_delete=models.PROTECT, related_name="bank_results")
+    tranche = models.ForeignKey(
+        Tranche, verbose_name=pgettext_lazy("tranche", "tahap"), on_delete=models.PROTECT, related_name="bank_results"
+    )
     filename = models.CharField(_("nama berkas"), max_length=200)
     sha256 = models.CharField(_("checksum SHA-256"), max_length=64)
     imported_by = models.ForeignKey(
@@ -468,7 +476,10 @@ class HandoverReceipt(ScopedModel):
     scope_region_path = "tranche__scheme__region"
 
     tranche = models.OneToOneField(
-        Tranche, verbose_name=_("tahap"), on_delete=models.PROTECT, related_name="handover_receipt"
+        Tranche,
+        verbose_name=pgettext_lazy("tranche", "tahap"),
+        on_delete=models.PROTECT,
+        related_name="handover_receipt",
     )
     number = models.CharField(_("nomor berita acara"), max_length=100)
     place = models.CharField(_("tempat serah terima"), max_length=200)

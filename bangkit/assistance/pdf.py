@@ -442,7 +442,7 @@ def handover_receipt_pdf(tranche: Tranche) -> bytes:
                 (_("Wilayah"), scheme.region.name),
                 (_("Dasar hukum"), scheme.legal_basis),
                 (_("SK penerima"), _decree(tranche)),
-                (_("Tahap"), str(tranche.number)),
+                (pgettext("tranche", "Tahap"), str(tranche.number)),
             ],
             styles,
         )
@@ -531,7 +531,7 @@ def payment_receipt_pdf(entitlement: Entitlement) -> bytes:
             (_("Skema bantuan"), scheme.name),
             (_("Penyelenggara"), scheme.organisation.name),
             (_("Dasar hukum"), scheme.legal_basis),
-            (_("Tahap"), str(tranche.number)),
+            (pgettext("tranche", "Tahap"), str(tranche.number)),
             (_("SK penerima"), _decree(tranche)),
         ]
         details: list[Any] = []

@@ -9,6 +9,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bangkit.assistance.choices import PaymentOutcome, ResultProblem, TrancheState
 from bangkit.assistance.filtersets import EntitlementFilterSet
@@ -36,7 +37,7 @@ class TrancheFilterSet(django_filters.FilterSet):
 
 
 class EntitlementApiFilterSet(EntitlementFilterSet):
-    tranche = IdFilter(label=_("Tahap"), field_name="tranche_id")
+    tranche = IdFilter(label=pgettext_lazy("tranche", "Tahap"), field_name="tranche_id")
     scheme = IdFilter(label=_("Skema"), field_name="scheme_id")
     person = IdFilter(label=_("Orang"), field_name="person_id")
 
@@ -46,7 +47,7 @@ class EntitlementApiFilterSet(EntitlementFilterSet):
 
 
 class BankFileFilterSet(django_filters.FilterSet):
-    tranche = IdFilter(label=_("Tahap"), field_name="tranche_id")
+    tranche = IdFilter(label=pgettext_lazy("tranche", "Tahap"), field_name="tranche_id")
 
     class Meta:
         model = BankFile
@@ -54,7 +55,7 @@ class BankFileFilterSet(django_filters.FilterSet):
 
 
 class PaymentFilterSet(django_filters.FilterSet):
-    tranche = IdFilter(label=_("Tahap"), field_name="bank_file__tranche_id")
+    tranche = IdFilter(label=pgettext_lazy("tranche", "Tahap"), field_name="bank_file__tranche_id")
     entitlement = IdFilter(label=_("Hak bantuan"), field_name="entitlement_id")
     bank_file = IdFilter(label=_("Berkas bank"), field_name="bank_file_id")
     outcome = django_filters.ChoiceFilter(label=_("Hasil"), choices=PaymentOutcome.choices, empty_label=_("Semua"))
@@ -65,7 +66,7 @@ class PaymentFilterSet(django_filters.FilterSet):
 
 
 class BankResultProblemFilterSet(django_filters.FilterSet):
-    tranche = IdFilter(label=_("Tahap"), field_name="result__tranche_id")
+    tranche = IdFilter(label=pgettext_lazy("tranche", "Tahap"), field_name="result__tranche_id")
     result = IdFilter(label=_("Hasil bank"), field_name="result_id")
     kind = django_filters.ChoiceFilter(label=_("Masalah"), choices=ResultProblem.choices, empty_label=_("Semua"))
 
