@@ -42,6 +42,8 @@ from bangkit.core.pdf import (
     canvas_with_footer,
     latin1,
     paragraph,
+    signature_cells,
+    signature_list,
     text_styles,
 )
 from bangkit.regions.models import Region, RegionLevel, ancestor_codes
@@ -318,39 +320,16 @@ def _recipients_table(rows: list[HandoverRow], styles: Styles) -> Table:
         [*(paragraph(text, styles.bold) for text in header), paragraph(_("Tanda tangan"), styles.bold), ""]
     ]
     for number, row in enumerate(rows, start=1):
-        signature = f"{number}."
         table_rows.append(
             [
                 str(number),
                 Paragraph(escape(latin1(row.name)), cell),
                 Paragraph(escape(latin1(row.village)), cell),
                 Paragraph(escape(latin1(_items_text(row))), small),
-                signature if number % 2 else "",
-                "" if number % 2 else signature,
+                *signature_cells(number),
             ]
         )
-    table = Table(table_rows, colWidths=[10 * mm, 50 * mm, 32 * mm, 48 * mm, 18 * mm, 18 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
-                ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.black),
-                # No line between the two halves of the signature column: it reads as one wide cell.
-                ("LINEAFTER", (0, 0), (3, -1), 0.4, colors.black),
-                ("SPAN", (4, 0), (5, 0)),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY),
-                ("ALIGN", (0, 0), (0, -1), "RIGHT"),
-                ("ALIGN", (4, 0), (4, 0), "CENTER"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("VALIGN", (4, 1), (5, -1), "TOP"),
-                ("FONT", (4, 1), (5, -1), "Helvetica", 7),
-                ("TOPPADDING", (0, 1), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 1), (-1, -1), 6),
-            ]
-        )
-    )
-    return table
+    return signature_list(table_rows, [10 * mm, 50 * mm, 32 * mm, 48 * mm, 18 * mm, 18 * mm], padding=6)
 
 
 def _totals_table(rows: list[HandoverRow], styles: Styles) -> Table:

@@ -21,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 # A4 less 15 mm margins and the frame's own padding: what a table may fill.
 FRAME_WIDTH = 176 * mm
@@ -129,3 +129,38 @@ def a4_document(buffer: io.BytesIO, title: str, *, top_margin: float = 15 * mm) 
         title=latin1(title),
         author="Bangkit",
     )
+
+
+def signature_cells(number: int) -> list[str]:
+    """The two halves of a signature column for row `number`: odd numbers sign on the left, even on the right, as
+    paper lists do so that neighbours' signatures do not collide."""
+    mark = f"{number}."
+    return [mark, ""] if number % 2 else ["", mark]
+
+
+def signature_list(rows: list[list[Any]], widths: list[float], *, padding: float, style: tuple[Any, ...] = ()) -> Table:
+    """A numbered list whose last two columns are one signature column (`signature_cells`); the first row is the
+    header, repeated on every page, with the signature title in the first of the two."""
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
+                ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.black),
+                # No line between the two halves of the signature column: it reads as one wide cell.
+                ("LINEAFTER", (0, 0), (-3, -1), 0.4, colors.black),
+                ("SPAN", (-2, 0), (-1, 0)),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY),
+                ("ALIGN", (0, 0), (0, -1), "RIGHT"),
+                ("ALIGN", (-2, 0), (-2, 0), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("VALIGN", (-2, 1), (-1, -1), "TOP"),
+                ("FONT", (-2, 1), (-1, -1), "Helvetica", 7),
+                ("TOPPADDING", (0, 1), (-1, -1), padding),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), padding),
+                *style,
+            ]
+        )
+    )
+    return table

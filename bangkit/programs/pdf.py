@@ -39,6 +39,8 @@ from bangkit.core.pdf import (
     latin1,
     paragraph,
     shortened,
+    signature_cells,
+    signature_list,
     text_styles,
 )
 from bangkit.programs.choices import EnrolmentState
@@ -201,40 +203,17 @@ def _signature_table(lines: list[AttendanceLine], styles: Styles) -> Table:
     header = [pgettext("row number", "No"), _("Nama"), _("Desa/Kelurahan"), _("L/P"), _("Tanda tangan"), ""]
     rows: list[list[Any]] = [[paragraph(text, styles.bold) for text in header]]
     for number, line in enumerate(lines, start=1):
-        signature = f"{number}."
         rows.append(
             [
                 str(number),
                 Paragraph(escape(latin1(line.name)), cell),
                 Paragraph(escape(latin1(line.village)), cell),
                 pgettext("sex, one letter", "L") if line.male else pgettext("sex, one letter", "P"),
-                signature if number % 2 else "",
-                "" if number % 2 else signature,
+                *signature_cells(number),
             ]
         )
-    table = Table(rows, colWidths=[10 * mm, 60 * mm, 38 * mm, 10 * mm, 29 * mm, 29 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
-                ("BOX", (0, 0), (-1, -1), 0.6, colors.black),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.black),
-                # No line between the two halves of the signature column: it reads as one wide cell.
-                ("LINEAFTER", (0, 0), (3, -1), 0.4, colors.black),
-                ("SPAN", (4, 0), (5, 0)),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
-                ("ALIGN", (0, 0), (0, -1), "RIGHT"),
-                ("ALIGN", (3, 0), (3, -1), "CENTER"),
-                ("ALIGN", (4, 0), (4, 0), "CENTER"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("VALIGN", (4, 1), (5, -1), "TOP"),
-                ("FONT", (4, 1), (5, -1), "Helvetica", 7),
-                ("TOPPADDING", (0, 1), (-1, -1), 7),
-                ("BOTTOMPADDING", (0, 1), (-1, -1), 7),
-            ]
-        )
-    )
-    return table
+    widths = [10 * mm, 60 * mm, 38 * mm, 10 * mm, 29 * mm, 29 * mm]
+    return signature_list(rows, widths, padding=7, style=(("ALIGN", (3, 0), (3, -1), "CENTER"),))
 
 
 def _officer_signature(event: Event, on: date, styles: Styles) -> Table:

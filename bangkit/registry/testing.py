@@ -22,6 +22,27 @@ PLACES = {
 _serials = count(1)
 
 
+_NTT_FIRST = (
+    "Maria",
+    "Yohanes",
+    "Agustina",
+    "Yakobus",
+    "Theresia",
+    "Fransiskus",
+    "Yuliana",
+    "Petrus",
+    "Margaretha",
+    "Marten",
+)
+_NTT_MIDDLE = ("Goreti", "Paulus", "Natalia", "Kornelis", "Imelda")
+_NTT_LAST = ("Bria", "Nahak", "Seran", "Tefa", "Lake", "Bani", "Kase", "Nomleni", "Sau", "Taek")
+
+
+def ntt_names(count: int) -> list[str]:
+    """`count` (up to 500) different names as NTT's registers hold them, for lists of people printed or enrolled."""
+    return [f"{first} {middle} {last}" for last in _NTT_LAST for middle in _NTT_MIDDLE for first in _NTT_FIRST][:count]
+
+
 def make_person(people: People, place: str = "kupang", **fields: Any) -> Person:
     """A person living in `place`, saved directly (no service, no duplicate check): for tests of other things."""
     village, district, organisation = PLACES[place]

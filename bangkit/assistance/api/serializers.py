@@ -10,11 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bangkit.accounts.models import Organisation
 from bangkit.assistance import selectors
 from bangkit.assistance.choices import FailureReason, PaymentOutcome, TrancheState
 from bangkit.assistance.models import (
@@ -29,6 +27,7 @@ from bangkit.assistance.models import (
     Tranche,
 )
 from bangkit.assistance.services import SCHEME_FIELDS
+from bangkit.core.serializers import ScopedRelatedField, active_organisations, request_user, visible
 from bangkit.programs.models import Event
 from bangkit.regions.api.serializers import RegionCodeField
 from bangkit.registry.identifiers import mask_digits
@@ -38,34 +37,6 @@ BIGINT_MAX = 2**63 - 1
 INT_MAX = 2**31 - 1
 # Recipients handed their package by one call: a day's handover, however large the tranche.
 MAX_HANDOVER_AT_ONCE = 5000
-
-
-def _user(context: dict[str, Any]) -> Any:
-    request = context.get("request")
-    return getattr(request, "user", None)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class _Related(serializers.PrimaryKeyRelatedField):
-    """A record by id, looked up among those the caller may see (`scope(user)`); others do not exist."""
-
-    def __init__(self, *, scope: Any, **kwargs: Any):
-        self.scope = scope
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> Any:
-        return self.scope(_user(self.context))
-
-
-def _visible(model: type[Any]) -> Any:
-    def scope(user: Any) -> Any:
-        return model.objects.restrict(user, "view") if user is not None else model.objects.none()
-
-    return scope
-
-
-def _organisations(user: Any) -> Any:
-    return Organisation.objects.filter(is_active=True)
 
 
 class Rupiah(serializers.IntegerField):
@@ -86,7 +57,7 @@ class _AccountNumber:
 
     def _clear(self, person: Any) -> bool:
         return bool(self.context.get("clear_accounts")) and may_unmask(
-            _user(self.context), UNMASK_ACCOUNT_NUMBERS, person
+            request_user(self.context), UNMASK_ACCOUNT_NUMBERS, person
         )
 
     def _number(self, number: str, person: Any) -> str:
@@ -164,9 +135,9 @@ class SchemeDetailSerializer(SchemeSerializer):
 class SchemeWriteSerializer(serializers.ModelSerializer[Scheme]):
     """A new scheme, or the fields of one to change (PATCH) while it has no tranche submitted or approved."""
 
-    organisation = _Related(scope=_organisations)
+    organisation = ScopedRelatedField(scope=active_organisations)
     region = RegionCodeField()
-    completed_event = _Related(scope=_visible(Event), required=False, allow_null=True)
+    completed_event = ScopedRelatedField(scope=visible(Event), required=False, allow_null=True)
     amount_per_person = Rupiah(required=False, allow_null=True)
     budget_ceiling = Rupiah()
     second_approval_above = Rupiah(required=False, allow_null=True)
@@ -288,7 +259,7 @@ class TrancheDetailSerializer(TrancheSerializer):
 
 
 class TrancheCreateSerializer(serializers.Serializer[Any]):
-    scheme = _Related(scope=_visible(Scheme))
+    scheme = ScopedRelatedField(scope=visible(Scheme))
 
 
 class TrancheFillResultSerializer(serializers.Serializer[Any]):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bangkit.accounts.models import Organisation, User
+from bangkit.accounts.models import User
 from bangkit.cases.choices import (
     ApprovalKind,
     AtensiComponent,
@@ -39,31 +38,15 @@ from bangkit.cases.models import (
     Task,
 )
 from bangkit.cases.screening import QUESTION_COUNT, srq20_flagged
+from bangkit.core.serializers import ScopedRelatedField, active_organisations
 from bangkit.registry.choices import ReferredBy
 from bangkit.registry.models import Person
 
 LONG_TEXT = 20_000
 
 
-def _user(context: dict[str, Any]) -> Any:
-    request = context.get("request")
-    return getattr(request, "user", None)
-
-
 def _name(user: User | None) -> str | None:
     return (user.full_name or user.email) if user is not None else None
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class _Related(serializers.PrimaryKeyRelatedField):
-    """A related record by id, looked up among those the caller may see (`scope(user)`); others do not exist."""
-
-    def __init__(self, *, scope: Any, **kwargs: Any):
-        self.scope = scope
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> Any:
-        return self.scope(_user(self.context))
 
 
 def _visible_cases(user: Any) -> Any:
@@ -74,16 +57,12 @@ def _visible_people(user: Any) -> Any:
     return Person.objects.restrict(user, "view") if user is not None else Person.objects.none()
 
 
-def _active_organisations(user: Any) -> Any:
-    return Organisation.objects.filter(is_active=True)
-
-
 def _active_users(user: Any) -> Any:
     return User.objects.filter(is_active=True)
 
 
-def _case_field(**kwargs: Any) -> _Related:
-    return _Related(scope=_visible_cases, help_text=_("Id kasus."), **kwargs)
+def _case_field(**kwargs: Any) -> ScopedRelatedField:
+    return ScopedRelatedField(scope=_visible_cases, help_text=_("Id kasus."), **kwargs)
 
 
 # --- Cases ---------------------------------------------------------------------------------------------------
@@ -125,11 +104,11 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
 
 
 class CaseCreateSerializer(serializers.Serializer[Any]):
-    person = _Related(scope=_visible_people, help_text=_("Id orang."))
+    person = ScopedRelatedField(scope=_visible_people, help_text=_("Id orang."))
     category = serializers.ChoiceField(choices=CaseCategory.choices)
     referral_source = serializers.ChoiceField(choices=ReferredBy.choices)
-    organisation = _Related(scope=_active_organisations, required=False, allow_null=True)
-    case_worker = _Related(scope=_active_users, required=False, allow_null=True)
+    organisation = ScopedRelatedField(scope=active_organisations, required=False, allow_null=True)
+    case_worker = ScopedRelatedField(scope=_active_users, required=False, allow_null=True)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     opened_on = serializers.DateField(required=False, allow_null=True)
 
@@ -137,7 +116,7 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
 class CaseUpdateSerializer(serializers.Serializer[Any]):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     referral_source = serializers.ChoiceField(choices=ReferredBy.choices, required=False)
-    case_worker = _Related(scope=_active_users, required=False, allow_null=True)
+    case_worker = ScopedRelatedField(scope=_active_users, required=False, allow_null=True)
 
 
 class TransitionSerializer(serializers.Serializer[Any]):
@@ -279,7 +258,7 @@ class PlanLineSerializer(serializers.ModelSerializer[PlanLine]):
     case = _case_field()
     component = serializers.ChoiceField(choices=AtensiComponent.choices)
     description = serializers.CharField(max_length=500)
-    responsible_organisation = _Related(scope=_active_organisations, required=False, allow_null=True)
+    responsible_organisation = ScopedRelatedField(scope=active_organisations, required=False, allow_null=True)
     status = serializers.ChoiceField(choices=PlanLineStatus.choices, required=False)
 
     class Meta:
@@ -292,12 +271,12 @@ class ServiceDeliverySerializer(serializers.ModelSerializer[ServiceDelivery]):
     case = _case_field()
     kind = serializers.ChoiceField(choices=ServiceKind.choices)
     component = serializers.ChoiceField(choices=AtensiComponent.choices)
-    plan_line = _Related(
+    plan_line = ScopedRelatedField(
         scope=lambda user: PlanLine.objects.restrict(user, "view") if user else PlanLine.objects.none(),
         required=False,
         allow_null=True,
     )
-    provider = _Related(scope=_active_organisations, required=False, allow_null=True)
+    provider = ScopedRelatedField(scope=active_organisations, required=False, allow_null=True)
     provider_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     notes = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT, default="")
 
@@ -322,7 +301,7 @@ class ServiceDeliverySerializer(serializers.ModelSerializer[ServiceDelivery]):
 class ReferralSerializer(serializers.ModelSerializer[Referral]):
     case = _case_field()
     service = serializers.ChoiceField(choices=ReferralService.choices)
-    to_organisation = _Related(scope=_active_organisations, required=False, allow_null=True)
+    to_organisation = ScopedRelatedField(scope=active_organisations, required=False, allow_null=True)
     to_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     reason = serializers.CharField(max_length=500)
     override_reason = serializers.CharField(
@@ -392,7 +371,7 @@ class CaseNoteSerializer(serializers.ModelSerializer[CaseNote]):
 class TaskSerializer(serializers.ModelSerializer[Task]):
     case = _case_field()
     title = serializers.CharField(max_length=300)
-    assigned_to = _Related(scope=_active_users, required=False, allow_null=True)
+    assigned_to = ScopedRelatedField(scope=_active_users, required=False, allow_null=True)
     overdue = serializers.SerializerMethodField()
 
     class Meta:

@@ -9,11 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from bangkit.accounts.models import Organisation
+from bangkit.core.serializers import ScopedRelatedField, active_organisations, visible
 from bangkit.programs import selectors
 from bangkit.programs.choices import AttendanceSource, AttendanceStatus, FacilitatorRole, PartnerRole, WithdrawalReason
 from bangkit.programs.models import (
@@ -40,23 +39,6 @@ BIGINT_MAX = 2**63 - 1
 MAX_ENROL_AT_ONCE = 500
 
 
-def _user(context: dict[str, Any]) -> Any:
-    request = context.get("request")
-    return getattr(request, "user", None)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class _Related(serializers.PrimaryKeyRelatedField):
-    """A record by id, looked up among those the caller may see (`scope(user)`); others do not exist."""
-
-    def __init__(self, *, scope: Any, **kwargs: Any):
-        self.scope = scope
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> Any:
-        return self.scope(_user(self.context))
-
-
 @extend_schema_field(
     {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "maxLength": 8, "example": "08:00"}
 )
@@ -66,17 +48,6 @@ class ClockTimeField(serializers.TimeField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
-
-
-def _visible(model: type[Any]) -> Any:
-    def scope(user: Any) -> Any:
-        return model.objects.restrict(user, "view") if user is not None else model.objects.none()
-
-    return scope
-
-
-def _organisations(user: Any) -> Any:
-    return Organisation.objects.filter(is_active=True)
 
 
 def _programs_for_new_events(user: Any) -> Any:
@@ -139,7 +110,7 @@ class ProgramSerializer(serializers.ModelSerializer[Program]):
 class ProgramWriteSerializer(serializers.ModelSerializer[Program]):
     """A new program, or the fields of one to change (PATCH)."""
 
-    organisation = _Related(scope=_organisations, help_text=_("Id organisasi pemilik program."))
+    organisation = ScopedRelatedField(scope=active_organisations, help_text=_("Id organisasi pemilik program."))
     region = RegionCodeField(help_text=_("Provinsi atau kabupaten/kota yang dicakup program."))
 
     class Meta:
@@ -149,7 +120,7 @@ class ProgramWriteSerializer(serializers.ModelSerializer[Program]):
 
 
 class PartnerAddSerializer(serializers.Serializer[Any]):
-    organisation = _Related(scope=_organisations, help_text=_("Id organisasi mitra."))
+    organisation = ScopedRelatedField(scope=active_organisations, help_text=_("Id organisasi mitra."))
     role = serializers.ChoiceField(choices=PartnerRole.choices)
 
 
@@ -273,9 +244,9 @@ class EventWriteSerializer(serializers.ModelSerializer[Event]):
     `program` is one whose region holds or lies in the caller's jurisdiction: a Kupang officer plans events of
     the NTT program, which they may not open themselves."""
 
-    program = _Related(scope=_programs_for_new_events, help_text=_("Id program."))
+    program = ScopedRelatedField(scope=_programs_for_new_events, help_text=_("Id program."))
     region = RegionCodeField(help_text=_("Desa/kelurahan (atau kecamatan, kabupaten) tempat kegiatan."))
-    organiser = _Related(scope=_organisations, help_text=_("Id organisasi penyelenggara."))
+    organiser = ScopedRelatedField(scope=active_organisations, help_text=_("Id organisasi penyelenggara."))
     daily_start = ClockTimeField()
     daily_end = ClockTimeField()
     participant_region = RegionCodeField(
@@ -302,9 +273,9 @@ class SessionAddSerializer(serializers.Serializer[Any]):
 
 
 class ModuleAddSerializer(serializers.Serializer[Any]):
-    module = _Related(scope=_modules, help_text=_("Id modul dari katalog."))
-    session = _Related(
-        scope=_visible(EventSession),
+    module = ScopedRelatedField(scope=_modules, help_text=_("Id modul dari katalog."))
+    session = ScopedRelatedField(
+        scope=visible(EventSession),
         required=False,
         allow_null=True,
         help_text=_("Id sesi kegiatan ini; kosong: sesi pertama."),
@@ -322,7 +293,7 @@ class ModuleAddSerializer(serializers.Serializer[Any]):
 class FacilitatorAddSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
     role = serializers.ChoiceField(choices=FacilitatorRole.choices)
-    organisation = _Related(scope=_organisations, required=False, allow_null=True)
+    organisation = ScopedRelatedField(scope=active_organisations, required=False, allow_null=True)
 
 
 # --- Enrolment -----------------------------------------------------------------------------------------------
@@ -354,8 +325,8 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
 
 
 class EnrolmentCreateSerializer(serializers.Serializer[Any]):
-    event = _Related(scope=_visible(Event), help_text=_("Id kegiatan."))
-    person = _Related(scope=_visible(Person), help_text=_("Id orang."))
+    event = ScopedRelatedField(scope=visible(Event), help_text=_("Id kegiatan."))
+    person = ScopedRelatedField(scope=visible(Person), help_text=_("Id orang."))
 
 
 class EnrolPeopleSerializer(serializers.Serializer[Any]):
@@ -406,8 +377,8 @@ class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
 
 
 class AttendanceCreateSerializer(serializers.Serializer[Any]):
-    session = _Related(scope=_visible(EventSession), help_text=_("Id sesi."))
-    enrolment = _Related(scope=_visible(Enrolment), help_text=_("Id peserta (pendaftaran)."))
+    session = ScopedRelatedField(scope=visible(EventSession), help_text=_("Id sesi."))
+    enrolment = ScopedRelatedField(scope=visible(Enrolment), help_text=_("Id peserta (pendaftaran)."))
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
     # DRF's metaclass takes declared fields off the class, so `source` shadows Field.source only in mypy's eyes.
     source = serializers.ChoiceField(  # type: ignore[assignment]

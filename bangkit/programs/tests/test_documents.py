@@ -4,7 +4,6 @@ issued and printed, the event report on screen, in PDF and in XLSX — and who m
 from __future__ import annotations
 
 import io
-import time
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,29 +21,9 @@ from bangkit.programs.choices import AttendanceStatus, WithdrawalReason
 from bangkit.programs.models import Certificate, Enrolment, Event, EventSession, Module
 from bangkit.programs.testing import make_event, planner
 from bangkit.registry.models import Person
-from bangkit.registry.testing import make_person
+from bangkit.registry.testing import make_person, ntt_names
 
 pytestmark = pytest.mark.django_db
-
-_FIRST = (
-    "Maria",
-    "Yohanes",
-    "Agustina",
-    "Yakobus",
-    "Theresia",
-    "Fransiskus",
-    "Yuliana",
-    "Petrus",
-    "Margaretha",
-    "Marten",
-)
-_MIDDLE = ("Goreti", "Paulus", "Natalia", "Kornelis", "Imelda")
-_LAST = ("Bria", "Nahak", "Seran", "Tefa", "Lake", "Bani", "Kase", "Nomleni", "Sau", "Taek")
-
-
-def participant_names(count: int) -> list[str]:
-    """`count` different names as NTT's registers hold them."""
-    return [f"{first} {middle} {last}" for last in _LAST for middle in _MIDDLE for first in _FIRST][:count]
 
 
 def enrol_kupang(people: People, event: Event, names: list[str]) -> list[Enrolment]:
@@ -86,20 +65,18 @@ def login(client, user) -> None:
 
 
 class TestAttendanceList:
-    def test_it_prints_250_participants_by_name_on_numbered_pages_within_two_seconds(self, client, people):
+    def test_it_prints_250_participants_by_name_on_numbered_pages(self, client, people):
         event = past_kupang_event(people)
-        names = participant_names(250)
+        names = ntt_names(250)
         enrol_kupang(people, event, names)
         url = reverse("programs:session_attendance_list_pdf", args=[event.sessions.get().pk])
         login(client, people.kupang_case_worker)
 
-        started = time.perf_counter()
+        # Its speed is measured by bench/programs_attendance_pdf.py, not here.
         response = client.get(url)
-        elapsed = time.perf_counter() - started
 
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert elapsed < 2.0, f"{elapsed:.2f} s"
         pages = pdf_pages(response.content)
         # A signature row is tall enough to sign in: about 25 to a page.
         assert 8 <= len(pages) <= 12

@@ -34,6 +34,7 @@ from bangkit.accounts.models import Organisation
 from bangkit.audit.history import record_access
 from bangkit.core.api import ACTION_FOR_METHOD, ScopedModelViewSet
 from bangkit.core.exceptions import OutOfJurisdiction
+from bangkit.core.serializers import request_user
 from bangkit.core.uploads import scan_response
 from bangkit.registry import choices
 from bangkit.registry.masking import READ_TRAFFICKING_ACCOUNT, UNMASK_ACCOUNT_NUMBERS, may_unmask
@@ -51,11 +52,6 @@ from bangkit.registry.services import identification as identification_services
 from bangkit.registry.services import migration as migration_services
 
 
-def _user(context: dict[str, Any]) -> Any:
-    request = context.get("request")
-    return getattr(request, "user", None)
-
-
 @extend_schema_field(OpenApiTypes.INT)
 class PersonField(serializers.PrimaryKeyRelatedField[Person]):
     """A person by id, among those the caller may see; others do not exist."""
@@ -65,7 +61,7 @@ class PersonField(serializers.PrimaryKeyRelatedField[Person]):
         super().__init__(**kwargs)
 
     def get_queryset(self) -> Any:
-        user = _user(self.context)
+        user = request_user(self.context)
         return Person.objects.restrict(user, "view") if user is not None else Person.objects.none()
 
 
@@ -128,7 +124,7 @@ class BankAccountSerializer(serializers.ModelSerializer[BankAccount]):
         read_only_fields = fields
 
     def _clear(self, account: BankAccount) -> bool:
-        return may_unmask(_user(self.context), UNMASK_ACCOUNT_NUMBERS, account.person)
+        return may_unmask(request_user(self.context), UNMASK_ACCOUNT_NUMBERS, account.person)
 
     def get_account_number(self, account: BankAccount) -> str:
         return account.account_number if self._clear(account) else account.masked_number
@@ -619,7 +615,7 @@ class IdentificationSerializer(serializers.ModelSerializer[TraffickingIdentifica
 
     def to_representation(self, instance: TraffickingIdentification) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
-        if not may_unmask(_user(self.context), READ_TRAFFICKING_ACCOUNT, instance.person):
+        if not may_unmask(request_user(self.context), READ_TRAFFICKING_ACCOUNT, instance.person):
             data.pop("account", None)
         return data
 
