@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "bangkit.cases",
     "bangkit.programs",
     "bangkit.assistance",
+    "bangkit.livelihoods",
     "bangkit.dataimport",
 ]
 

@@ -56,6 +56,27 @@ _CASEWORK = (
     UNMASK_IDENTIFIERS,
     READ_TRAFFICKING_ACCOUNT,
 )
+# Reminders to people by SMS/WhatsApp: see and queue them, cancel one still waiting (never delete: history).
+_MESSAGING = (
+    "notifications.view_outboxmessage",
+    "notifications.add_outboxmessage",
+    "notifications.change_outboxmessage",
+)
+# After the grant: businesses, follow-up visits, departures and the alerts they raise. The risk weights are read
+# by all who see a score explained; only administrators change them.
+_FOLLOW_UP = (
+    "livelihoods.view_*",
+    "livelihoods.add_enterprise",
+    "livelihoods.change_enterprise",
+    "livelihoods.add_enterprisemember",
+    "livelihoods.change_enterprisemember",
+    "livelihoods.add_enterprisecapital",
+    "livelihoods.change_followup",
+    "livelihoods.add_remigration",
+    "livelihoods.change_alert",
+)
+# Counting who came to a community prevention session (how many, never who), as whoever ran it does.
+_PREVENTION_COUNTING = ("prevention.view_headcount", "prevention.add_headcount", "prevention.change_headcount")
 # Bringing people to events and taking their attendance, as case workers do at the venue.
 _EVENT_PARTICIPATION = (
     "programs.view_*",
@@ -77,13 +98,24 @@ _EVENT_PLANNING = (
 )
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.CASE_WORKER: (*_REFERENCE, "accounts.view_organisation", *_CASEWORK, *_EVENT_PARTICIPATION),
+    Role.CASE_WORKER: (
+        *_REFERENCE,
+        "accounts.view_organisation",
+        *_CASEWORK,
+        *_EVENT_PARTICIPATION,
+        *_FOLLOW_UP,
+        *_PREVENTION_COUNTING,
+        *_MESSAGING,
+    ),
     Role.SUPERVISOR: (
         *_REFERENCE,
         "accounts.view_organisation",
         "accounts.view_user",
         *_CASEWORK,
         *_EVENT_PARTICIPATION,
+        *_FOLLOW_UP,
+        *_PREVENTION_COUNTING,
+        *_MESSAGING,
         ISSUE_CERTIFICATE,
         "programs.change_certificate",
         # Supervisors check who is listed for assistance before finance pays.
@@ -105,6 +137,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "assistance.view_*",
         "assistance.add_scheme",
         "assistance.change_scheme",
+        # Head counts of prevention sessions, and how often the public checklist was used.
+        *_PREVENTION_COUNTING,
+        "prevention.view_*",
     ),
     # Finance officers pay to bank accounts: they see and verify account numbers, prepare and approve tranches
     # (never both on the same tranche: the services and a database constraint see to it).
@@ -122,7 +157,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         SEND_TRANCHE,
     ),
     # Analysts work with aggregates only: no permission on people or cases at all, so no names.
-    Role.ANALYST: (*_REFERENCE, "accounts.view_organisation"),
+    Role.ANALYST: (*_REFERENCE, "accounts.view_organisation", "prevention.view_*"),
     Role.AUDITOR: (
         "*.view_*",
         "audit.view_history",
@@ -130,7 +165,18 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         UNMASK_ACCOUNT_NUMBERS,
         READ_TRAFFICKING_ACCOUNT,
     ),
-    Role.ADMINISTRATOR: (*_REFERENCE, "accounts.*", "audit.view_history", "registry.add_bank", "registry.change_bank"),
+    Role.ADMINISTRATOR: (
+        *_REFERENCE,
+        "accounts.*",
+        "audit.view_history",
+        "registry.add_bank",
+        "registry.change_bank",
+        "livelihoods.view_riskweight",
+        "livelihoods.change_riskweight",
+        "livelihoods.view_riskthresholds",
+        "livelihoods.change_riskthresholds",
+        "livelihoods.view_rescorerun",
+    ),
 }
 
 ROLE_DESCRIPTIONS: dict[str, StrOrPromise] = {

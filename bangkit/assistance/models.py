@@ -9,6 +9,7 @@ its approver, amounts in whole rupiah and never below one.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,21 @@ from bangkit.core.models import ScopedModel
 from bangkit.registry.models import choices_check
 
 _APPROVED_STATES = [choices.TrancheState.APPROVED, choices.TrancheState.SENT, choices.TrancheState.CLOSED]
+
+
+def follow_up_intervals(text: str) -> list[int]:
+    """The months after a grant at which its recipient is visited: [3, 6, 12] for "3, 6, 12"."""
+    parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    if not all(part.isdigit() for part in parts):
+        raise ValidationError(_("Tulis bulan sebagai angka dipisah koma, mis. 3, 6, 12."))
+    months = sorted({int(part) for part in parts})
+    if any(not 1 <= month <= 60 for month in months) or len(months) > 8:
+        raise ValidationError(_("Paling banyak 8 kunjungan, masing-masing 1 sampai 60 bulan setelah bantuan."))
+    return months
+
+
+def validate_follow_up_months(text: str) -> None:
+    follow_up_intervals(text)
 
 
 class Scheme(ScopedModel):
@@ -68,6 +84,14 @@ class Scheme(ScopedModel):
     require_verified_account = models.BooleanField(_("wajib rekening terverifikasi"), default=True)
     require_consent = models.BooleanField(_("wajib persetujuan untuk bantuan"), default=True)
     require_open_case = models.BooleanField(_("wajib kasus aktif"), default=False)
+    follow_up_months = models.CharField(
+        _("kunjungan tindak lanjut (bulan)"),
+        max_length=40,
+        default="3, 6, 12",
+        blank=True,
+        validators=[validate_follow_up_months],
+        help_text=_("Berapa bulan setelah bantuan diterima penerima dikunjungi, dipisah koma; kosong bila tidak."),
+    )
 
     class Meta:
         verbose_name = _("skema bantuan")

@@ -149,6 +149,7 @@ class CaseEventKind(models.TextChoices):
     REOPENED = "reopened", _("Kasus dibuka kembali")
     MERGED = "merged", _("Data orang digabung")
     ASSISTANCE = "assistance", _("Bantuan")
+    FOLLOW_UP = "follow_up", _("Tindak lanjut dan risiko")
 
 
 # WHO Self-Reporting Questionnaire (SRQ-20), in the Indonesian wording of the Ministry of Health's Riskesdas.

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bangkit.assistance.choices import EntitlementState
 from bangkit.assistance.models import Entitlement, Scheme, Tranche
+from bangkit.assistance.signals import entitlements_paid
 from bangkit.assistance.workflow import STEPS
 from bangkit.audit.history import RowEntry, log_bulk_changed_rows
 from bangkit.cases.choices import CaseEventKind
@@ -97,6 +100,9 @@ def change_entitlements(tranche: Tranche, recipients: Sequence[Any], *, actor: A
         ),
         actor=actor,
     )
+    if values.get("state") == EntitlementState.PAID:
+        paid = [row.pk for row in recipients]
+        transaction.on_commit(lambda: entitlements_paid.send(sender=Entitlement, entitlement_ids=paid))
     return [row._replace(**values) for row in recipients]
 
 

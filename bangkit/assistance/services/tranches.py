@@ -39,6 +39,7 @@ SCHEME_FIELDS = (
     "require_verified_account",
     "require_consent",
     "require_open_case",
+    "follow_up_months",
 )
 
 

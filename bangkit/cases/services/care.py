@@ -41,6 +41,7 @@ from bangkit.cases.models import (
 from bangkit.cases.screening import QUESTION_COUNT, srq20_flagged, srq20_suicide_item
 from bangkit.cases.services.access import eligible_users, holds_on_case, require_on_case, site_language
 from bangkit.cases.services.timeline import record_event
+from bangkit.cases.signals import assessment_recorded
 from bangkit.core.exceptions import ServiceError
 from bangkit.core.validation import clean
 from bangkit.registry.selectors.consents import consent_for_sharing
@@ -171,6 +172,7 @@ def assessment_record(
             summary=_("Asesmen ke-%(sequence)d dicatat (tanggal %(day)s).")
             % {"sequence": sequence, "day": assessed_on.strftime("%d-%m-%Y")},
         )
+    assessment_recorded.send(sender=Assessment, assessment=assessment, actor=actor)
     if srq20_flagged(answers):
         today = timezone.localdate()
         with site_language():
