@@ -23,8 +23,9 @@ from bangkit.accounts.roles import APPROVE_CASE
 from bangkit.assistance.choices import EntitlementState
 from bangkit.assistance.models import Entitlement, follow_up_intervals
 from bangkit.cases.choices import CaseEventKind
-from bangkit.cases.models import Case, Task
+from bangkit.cases.models import Case
 from bangkit.cases.services.access import eligible_users, site_language
+from bangkit.cases.services.care import task_give
 from bangkit.cases.services.timeline import record_event
 from bangkit.core.exceptions import ServiceError
 from bangkit.core.validation import clean
@@ -347,7 +348,7 @@ def follow_ups_escalate(*, today: date | None = None, actor: User | None = None)
                         if level == 1
                         else _("Kunjungan tindak lanjut %(months)d bulan belum dilakukan pendamping (jadwal %(day)s)")
                     ) % {"months": follow_up.months_after, "day": follow_up.due_on.strftime("%d-%m-%Y")}
-                _add_task(case, title, today + timedelta(days=7), assignee, actor=actor)
+                task_give(actor=actor, case=case, title=title, due_on=today + timedelta(days=7), assigned_to=assignee)
                 if level == 1:
                     to_case_worker += 1
                 else:
@@ -541,8 +542,12 @@ def alert_raise(*, person: Person, kind: str, reason: str, actor: Any, visit_wit
             if case is not None and case.case_worker is not None:
                 with site_language():
                     title = _("Kunjungi segera: %(kind)s") % {"kind": AlertKind(kind).label}
-                task = _add_task(
-                    case, title, timezone.localdate() + timedelta(days=visit_within_days), case.case_worker, actor=actor
+                task = task_give(
+                    actor=actor,
+                    case=case,
+                    title=title,
+                    due_on=timezone.localdate() + timedelta(days=visit_within_days),
+                    assigned_to=case.case_worker,
                 )
                 alert.task = task
                 alert.save(update_fields=["task", "updated_at"])
@@ -645,21 +650,6 @@ def district_supervisors(region_code: str) -> QuerySet[User]:
 
 def district_supervisor(region_code: str) -> User | None:
     return district_supervisors(region_code).first()
-
-
-def _add_task(case: Case, title: str, due_on: date, assignee: User, *, actor: Any) -> Task:
-    task = Task.objects.create(
-        case=case, title=title[:300], due_on=due_on, assigned_to=assignee, created_by=actor or assignee
-    )
-    with site_language():
-        record_event(
-            case=case,
-            kind=CaseEventKind.TASK,
-            actor=actor,
-            summary=_("Tugas untuk %(name)s, batas %(day)s: %(title)s")
-            % {"name": assignee.full_name or assignee.email, "day": due_on.strftime("%d-%m-%Y"), "title": title},
-        )
-    return task
 
 
 def _timeline(person: Person, summary: str, *, actor: Any) -> None:

@@ -179,7 +179,7 @@ def assessment_record(
             title = _("Rujuk ke layanan kesehatan jiwa (hasil skrining SRQ-20 asesmen ke-%(sequence)d)") % {
                 "sequence": sequence
             }
-        _task_add(
+        task_give(
             actor=actor,
             case=locked,
             title=title,
@@ -440,8 +440,10 @@ def note_add(*, actor: User, case: Case, text: str) -> CaseNote:
     return note
 
 
-def _task_add(*, actor: User, case: Case, title: str, due_on: date, assigned_to: User) -> Task:
-    task = Task(case=case, title=title.strip(), due_on=due_on, assigned_to=assigned_to, created_by=actor)
+def task_give(*, actor: User | None, case: Case, title: str, due_on: date, assigned_to: User) -> Task:
+    """A task the services give on their own account (a screening result, a missed visit, a risk alert): no
+    permission is checked, and with no acting user (a scheduled job) the task is the assignee's own."""
+    task = Task(case=case, title=title.strip(), due_on=due_on, assigned_to=assigned_to, created_by=actor or assigned_to)
     clean(task)
     task.save()
     with site_language():
@@ -469,7 +471,7 @@ def task_create(*, actor: User, case: Case, title: str, due_on: date, assigned_t
         .exists()
     ):
         raise ServiceError(_("Pengguna ini tidak bertugas di kabupaten/kota kasus."), field="assigned_to")
-    return _task_add(actor=actor, case=case, title=title, due_on=due_on, assigned_to=assigned_to)
+    return task_give(actor=actor, case=case, title=title, due_on=due_on, assigned_to=assigned_to)
 
 
 @transaction.atomic
