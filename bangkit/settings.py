@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "bangkit.assistance",
     "bangkit.livelihoods",
     "bangkit.dataimport",
+    "bangkit.prevention",
+    "bangkit.notifications",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +254,21 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Bangkit <noreply@bangkit.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The site's address (`https://bangkit.kemensos.go.id`), for the links in e-mailed notifications; without it an
+# e-mail names the page's path only.
+BANGKIT_SITE_URL = env_str("SITE_URL").rstrip("/")
+
+# SMS/WhatsApp reminders to registered people (docs/operations/workers.md): the gateway class by dotted path (none in
+# production until one is chosen, and queuing is refused meanwhile), the quiet hours in the person's local time
+# ("" for none) and how many times a message is tried before it fails.
+BANGKIT_MESSAGE_GATEWAY = env_str(
+    "MESSAGE_GATEWAY", "" if IS_PRODUCTION else "bangkit.notifications.gateways.ConsoleGateway"
+)
+BANGKIT_MESSAGE_QUIET_HOURS = env_str("MESSAGE_QUIET_HOURS", "21:00-07:00")
+BANGKIT_MESSAGE_MAX_ATTEMPTS = env_int("MESSAGE_MAX_ATTEMPTS", 5)
+if BANGKIT_MESSAGE_MAX_ATTEMPTS < 1:
+    raise ValueError(f"MESSAGE_MAX_ATTEMPTS must be at least 1, not {BANGKIT_MESSAGE_MAX_ATTEMPTS}")
+
 # Field encryption: FIELD_ENCRYPTION_KEYS is a comma-separated list of base64 32-byte keys, newest first;
 # BLIND_INDEX_KEY keys the HMAC used for exact search, OLD_BLIND_INDEX_KEY only while rotating it.
 # See docs/operations/key-rotation.md.
@@ -324,6 +341,9 @@ SPECTACULAR_SETTINGS = {
         "CaseEventKindEnum": "bangkit.cases.choices.CaseEventKind",
         "ServiceKindEnum": "bangkit.cases.choices.ServiceKind",
         "ReferredByEnum": "bangkit.registry.choices.ReferredBy",
+        "DepartureRouteEnum": "bangkit.registry.choices.DepartureRoute",
+        "RiskLevelEnum": "bangkit.livelihoods.choices.RiskLevel",
+        "RegionLevelEnum": "bangkit.regions.models.RegionLevel",
         "VerificationMethodEnum": "bangkit.registry.choices.VerificationMethod",
         "EventKindEnum": "bangkit.programs.choices.EventKind",
         "PartnerRoleEnum": "bangkit.programs.choices.PartnerRole",
@@ -334,6 +354,9 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "bangkit.registry.choices.IdentificationOutcome",
         "SchemeKindEnum": "bangkit.assistance.choices.SchemeKind",
         "TrancheStateEnum": "bangkit.assistance.choices.TrancheState",
+        # Named once the outbox brought a second field called "purpose"; the consent's keeps its name.
+        "PurposeEnum": "bangkit.registry.choices.ConsentPurpose",
+        "MessagePurposeEnum": "bangkit.notifications.choices.MessagePurpose",
     },
 }
 

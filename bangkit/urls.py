@@ -22,8 +22,11 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("bangkit.registry.api.urls")),
     path("", include("bangkit.cases.api.urls")),
     path("", include("bangkit.programs.api.urls")),
+    path("", include("bangkit.prevention.api.urls")),
     path("", include("bangkit.assistance.api.urls")),
+    path("", include("bangkit.livelihoods.api.urls")),
     path("", include("bangkit.dataimport.api.urls")),
+    path("", include("bangkit.notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -42,7 +45,12 @@ urlpatterns = [
     path("assistance/", include("bangkit.assistance.urls")),
     # Anyone holding a printed certificate may check it here, signed in or not.
     path("verify/", include("bangkit.programs.urls_public")),
+    # The public safe-migration checklist: no sign-in, no cookie, nothing personal kept.
+    path("migrasi-aman/", include("bangkit.prevention.urls_public")),
+    path("prevention/", include("bangkit.prevention.urls")),
     path("imports/", include("bangkit.dataimport.urls")),
+    path("livelihoods/", include("bangkit.livelihoods.urls")),
+    path("notifications/", include("bangkit.notifications.urls")),
     path("api/v1/", include(api_v1)),
     # Last: any other path under /api/ answers 404 in the API's error shape (401 to anonymous callers).
     re_path(r"^api(?:/|$)", ApiNotFoundView.as_view()),

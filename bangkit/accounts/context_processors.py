@@ -8,12 +8,12 @@ from bangkit.core.registry import MenuEntry, shell
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Menu groups holding only the entries this user's roles allow, in registration order."""
+    """Menu groups holding only the entries this user's roles allow, in registration order; the top bar's items."""
     user = request.user
     if not user.is_authenticated:
-        return {"nav_groups": []}
+        return {"nav_groups": [], "navbar_items": []}
     groups: dict[str, tuple[Any, list[MenuEntry]]] = {}
     for entry in shell.menu:
         if user.has_perm(entry.permission):
             groups.setdefault(str(entry.group), (entry.group, []))[1].append(entry)
-    return {"nav_groups": list(groups.values())}
+    return {"nav_groups": list(groups.values()), "navbar_items": shell.navbar}

@@ -43,6 +43,10 @@ OVERRIDE_CONSENT = "cases.override_consent"
 ISSUE_CERTIFICATE = "programs.add_certificate"
 APPROVE_TRANCHE = "assistance.approve_tranche"
 SEND_TRANCHE = "assistance.send_tranche"
+RECOMMEND_PROPOSAL = "livelihoods.recommend_proposal"
+VERIFY_PROPOSAL = "livelihoods.verify_proposal"
+APPROVE_PROPOSAL = "livelihoods.approve_proposal"
+FUND_PROPOSAL = "livelihoods.fund_proposal"
 
 # Registering people and running their cases: everything in both apps but deletion and the special permissions.
 _CASEWORK = (
@@ -75,6 +79,15 @@ _FOLLOW_UP = (
     "livelihoods.add_remigration",
     "livelihoods.change_alert",
 )
+# Business-development proposals: prepared with the person and followed up after funding by whoever accompanies
+# them; reviewed up the line (livelihoods.proposal_workflow) by those who read them only.
+_PROPOSAL_PREPARATION = (
+    "livelihoods.add_proposal",
+    "livelihoods.change_proposal",
+    "livelihoods.add_proposalmilestone",
+    "livelihoods.change_proposalmilestone",
+)
+_PROPOSAL_READING = ("livelihoods.view_proposal*",)
 # Counting who came to a community prevention session (how many, never who), as whoever ran it does.
 _PREVENTION_COUNTING = ("prevention.view_headcount", "prevention.add_headcount", "prevention.change_headcount")
 # Bringing people to events and taking their attendance, as case workers do at the venue.
@@ -104,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_CASEWORK,
         *_EVENT_PARTICIPATION,
         *_FOLLOW_UP,
+        *_PROPOSAL_PREPARATION,
         *_PREVENTION_COUNTING,
         *_MESSAGING,
     ),
@@ -114,6 +128,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_CASEWORK,
         *_EVENT_PARTICIPATION,
         *_FOLLOW_UP,
+        *_PROPOSAL_PREPARATION,
+        # Dinsos kabupaten/kota recommends its people's proposals to the province.
+        RECOMMEND_PROPOSAL,
         *_PREVENTION_COUNTING,
         *_MESSAGING,
         ISSUE_CERTIFICATE,
@@ -137,6 +154,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "assistance.view_*",
         "assistance.add_scheme",
         "assistance.change_scheme",
+        # Proposals: verified with a grant over the province, decided with a national one (the Directorate).
+        *_PROPOSAL_READING,
+        VERIFY_PROPOSAL,
+        APPROVE_PROPOSAL,
         # Head counts of prevention sessions, and how often the public checklist was used.
         *_PREVENTION_COUNTING,
         "prevention.view_*",
@@ -155,6 +176,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "assistance.change_tranche",
         APPROVE_TRANCHE,
         SEND_TRANCHE,
+        # Funding an approved proposal puts its entitlement in a tranche this officer prepares.
+        *_PROPOSAL_READING,
+        FUND_PROPOSAL,
     ),
     # Analysts work with aggregates only: no permission on people or cases at all, so no names.
     Role.ANALYST: (*_REFERENCE, "accounts.view_organisation", "prevention.view_*"),

@@ -55,6 +55,8 @@ HISTORY_EXEMPT: frozenset[str] = frozenset(
         "audit.EntryScope",  # part of the history itself
         "registry.PersonNameToken",  # search keys derived from Person and rebuilt on each of its saves
         "core.IdempotentRequest",  # replayable API answers kept for a day, not domain data
+        "notifications.Notification",  # a user's alert about a change the history holds; reading it is no decision
+        "prevention.ChecklistUse",  # anonymous tallies; an entry would keep the visitor's address
     }
 )
 

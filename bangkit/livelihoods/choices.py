@@ -110,3 +110,15 @@ class RunState(models.TextChoices):
     RUNNING = "running", _("Berjalan")
     DONE = "done", _("Selesai")
     FAILED = "failed", _("Gagal")
+
+
+class ProposalState(models.TextChoices):
+    """A business-development proposal's way to the Directorate (`livelihoods.proposal_workflow`)."""
+
+    DRAFT = "draft", _("Konsep")
+    SUBMITTED = "submitted", _("Diajukan")
+    RECOMMENDED = "recommended", _("Direkomendasikan kabupaten/kota")
+    VERIFIED = "verified", _("Diverifikasi provinsi")
+    APPROVED = "approved", _("Disetujui Direktorat")
+    REJECTED = "rejected", _("Ditolak")
+    FUNDED = "funded", _("Didanai")

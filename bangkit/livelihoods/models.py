@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
@@ -88,6 +89,9 @@ class Enterprise(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("livelihoods:enterprise_detail", args=[self.pk])
 
 
 class EnterpriseChild(ScopedModel):
@@ -292,6 +296,9 @@ class FollowUp(PersonChild):
 
     def __str__(self) -> str:
         return _("Kunjungan %(months)d bulan") % {"months": self.months_after}
+
+    def get_absolute_url(self) -> str:
+        return reverse("livelihoods:follow_up_detail", args=[self.pk])
 
 
 class RiskWeight(TimeStampedModel):
@@ -502,3 +509,233 @@ class RescoreRun(TimeStampedModel):
     @property
     def percent(self) -> int:
         return round(100 * self.people_done / self.people_total) if self.people_total else 0
+
+
+class Proposal(PersonChild):
+    """A business-development proposal: a person whose business runs asks the Ministry for more capital. Its way
+    through the regency, the province and the Directorate is `livelihoods.proposal_workflow`; once funded it points
+    to the entitlement that pays it, in a scheme of the assistance module."""
+
+    person = models.ForeignKey(
+        "registry.Person", verbose_name=_("pengusul"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("usaha"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    title = models.CharField(_("judul"), max_length=200)
+    business_plan = models.TextField(_("rencana usaha"))
+    expected_results = models.TextField(_("hasil yang diharapkan"))
+    amount_requested = models.PositiveBigIntegerField(_("jumlah diminta (Rp)"))
+    amount_approved = models.PositiveBigIntegerField(_("jumlah disetujui (Rp)"), null=True, blank=True)
+    state = models.CharField(
+        _("status"), max_length=12, choices=choices.ProposalState.choices, default=choices.ProposalState.DRAFT
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("disusun oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diajukan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("direkomendasikan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recommended_at = models.DateTimeField(_("direkomendasikan pada"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diverifikasi oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    review_note = models.CharField(_("catatan peninjau"), max_length=1000, blank=True)
+    rejection_reason = models.CharField(_("alasan penolakan"), max_length=1000, blank=True)
+    return_reason = models.CharField(_("alasan dikembalikan"), max_length=1000, blank=True)
+    funded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("didanai oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    funded_at = models.DateTimeField(_("didanai pada"), null=True, blank=True)
+    scheme = models.ForeignKey(
+        "assistance.Scheme",
+        verbose_name=_("skema bantuan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entitlement = models.OneToOneField(
+        "assistance.Entitlement",
+        verbose_name=_("hak bantuan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposal",
+    )
+
+    class Meta:
+        verbose_name = _("proposal usaha")
+        verbose_name_plural = pgettext_lazy("plural", "proposal usaha")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["state", "id"], name="proposal_state")]
+        constraints = [
+            choices_check("state", choices.ProposalState, name="proposal_state_valid"),
+            models.CheckConstraint(
+                condition=Q(amount_requested__gt=0),
+                name="proposal_amount_positive",
+                violation_error_message=_("Jumlah yang diminta harus lebih dari nol."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_approved__isnull=True)
+                | (Q(amount_approved__gt=0) & Q(amount_approved__lte=F("amount_requested"))),
+                name="proposal_approved_within_request",
+                violation_error_message=_("Jumlah disetujui harus lebih dari nol dan tidak melebihi yang diminta."),
+            ),
+            # Four eyes, whatever code path writes the row.
+            models.CheckConstraint(
+                condition=Q(recommended_by__isnull=True)
+                | Q(submitted_by__isnull=True)
+                | ~Q(recommended_by=F("submitted_by")),
+                name="proposal_submitter_never_recommends",
+                violation_error_message=_("Yang mengajukan tidak boleh merekomendasikan proposalnya sendiri."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | Q(recommended_by__isnull=True)
+                | ~Q(decided_by=F("recommended_by")),
+                name="proposal_recommender_never_decides",
+                violation_error_message=_("Yang merekomendasikan tidak boleh memutuskan proposal yang sama."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=choices.ProposalState.REJECTED) | ~Q(rejection_reason=""),
+                name="proposal_rejection_has_reason",
+                violation_error_message=_("Sebutkan alasan penolakan."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=[choices.ProposalState.APPROVED, choices.ProposalState.FUNDED])
+                | (Q(decided_by__isnull=False) & Q(amount_approved__isnull=False)),
+                name="proposal_approval_recorded",
+                violation_error_message=_("Persetujuan perlu pemutus dan jumlah yang disetujui."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=choices.ProposalState.FUNDED)
+                | (Q(entitlement__isnull=False) & Q(scheme__isnull=False) & Q(funded_by__isnull=False)),
+                name="proposal_funded_has_entitlement",
+                violation_error_message=_("Proposal yang didanai perlu hak bantuan dalam skema bantuan."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("livelihoods:proposal_detail", args=[self.pk])
+
+
+class ProposalChild(ScopedModel):
+    scope_region_path = "proposal__person__region"
+
+    class Meta:
+        abstract = True
+
+
+class ProposalBudgetLine(ProposalChild):
+    """One line of the budget: what is bought, how many, at what price. The lines add up to the amount requested
+    (checked when the proposal is submitted)."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    item = models.CharField(_("barang / keperluan"), max_length=200)
+    quantity = models.PositiveIntegerField(_("jumlah"))
+    unit_cost = models.PositiveBigIntegerField(_("harga satuan (Rp)"))
+
+    class Meta:
+        verbose_name = _("rincian anggaran")
+        verbose_name_plural = pgettext_lazy("plural", "rincian anggaran")
+        ordering = ["proposal", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0) & Q(unit_cost__gt=0),
+                name="proposal_budget_line_positive",
+                violation_error_message=_("Jumlah dan harga satuan harus lebih dari nol."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.item}"
+
+    @property
+    def total(self) -> int:
+        return self.quantity * self.unit_cost
+
+
+class ProposalAttachment(ProposalChild):
+    """A scanned document supporting the proposal (photos of the business, quotes, a letter of the village head)."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(_("keterangan"), max_length=200)
+    scan = models.FileField(_("berkas"), upload_to="livelihoods/proposals/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diunggah oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("lampiran proposal")
+        verbose_name_plural = pgettext_lazy("plural", "lampiran proposal")
+        ordering = ["proposal", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalMilestone(ProposalChild):
+    """After funding: what the business should have reached by when, and when it did."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    what = models.CharField(_("capaian"), max_length=300)
+    due_on = models.DateField(_("target tanggal"))
+    done_on = models.DateField(_("tercapai pada"), null=True, blank=True)
+    note = models.CharField(_("catatan"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("capaian proposal")
+        verbose_name_plural = pgettext_lazy("plural", "capaian proposal")
+        ordering = ["proposal", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.what

@@ -3,7 +3,8 @@ re-trafficking risk of each person (re-scored at every assessment, visit and dep
 
 A rise to high risk, an intention to leave non-procedurally and a non-procedural departure each open an alert (one
 open alert of a kind per person, by a database constraint) and give the case worker a task on the person's case;
-missed visits reach the case worker, then a supervisor of the district.
+the case worker and the district's supervisors are notified; missed visits reach the case worker, then a
+supervisor of the district.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Min, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from bangkit.accounts.models import User
 from bangkit.accounts.roles import APPROVE_CASE
@@ -27,7 +30,9 @@ from bangkit.cases.models import Case
 from bangkit.cases.services.access import eligible_users, site_language
 from bangkit.cases.services.care import task_give
 from bangkit.cases.services.timeline import record_event
-from bangkit.core.exceptions import ServiceError
+from bangkit.core.exceptions import NotPermitted, ServiceError
+from bangkit.core.scoping import holds_over
+from bangkit.core.uploads import checked_scan
 from bangkit.core.validation import clean
 from bangkit.livelihoods import risk
 from bangkit.livelihoods.choices import (
@@ -56,10 +61,16 @@ from bangkit.livelihoods.models import (
     RiskThresholds,
     RiskWeight,
 )
+from bangkit.notifications.kinds import NotificationKind
+from bangkit.notifications.services import notify
 from bangkit.registry.choices import DepartureRoute
 from bangkit.registry.models import Person
 from bangkit.registry.selectors.details import refuse_merged, require_on_person
 
+CHANGE_WEIGHTS = "livelihoods.change_riskweight"
+ALERT_NOTIFICATION = NotificationKind(
+    "livelihoods.alert", _l("Peringatan tindak lanjut"), email=True, icon="exclamation-triangle"
+)
 # A visit not recorded this many days after its date becomes a task for the case worker; as many days later again,
 # one for the district's supervisor too.
 OVERDUE_GRACE_DAYS = 14
@@ -270,7 +281,9 @@ def follow_up_record(
     if enterprise is not None:
         locked.enterprise = enterprise
     if photo:
-        locked.photo = photo
+        locked.photo = checked_scan(photo, field="photo")
+        if not locked.photo.name.endswith((".jpg", ".png")):
+            raise ServiceError(_("Foto harus berupa JPEG atau PNG."), field="photo")
     clean(locked)
     locked.save()
     _timeline(
@@ -418,9 +431,15 @@ def person_rescore(
 
 
 @transaction.atomic
-def risk_weights_update(*, actor: User, weights: Mapping[str, tuple[int, str]]) -> int:
-    """Sets the weights (factor → (weight, rationale)); out-of-range weights and empty rationales are refused.
-    Re-scoring everyone is queued as a background task. Returns how many weights changed."""
+def risk_instrument_update(
+    *, actor: User, weights: Mapping[str, tuple[int, str]], thresholds: Mapping[str, int] | None = None
+) -> int:
+    """Sets the weights (factor → (weight, rationale)) and, if given, the thresholds; out-of-range values and empty
+    rationales are refused, nothing is saved then. The weights are the same for the whole country: only a national
+    administrator changes them. A change queues the re-scoring of everyone. Returns how many
+    rows changed."""
+    if not holds_over(actor, CHANGE_WEIGHTS, None):
+        raise NotPermitted(_("Hanya administrator nasional yang mengubah bobot risiko."))
     changed = 0
     for factor, (weight, rationale) in weights.items():
         if factor not in risk.BIT:
@@ -438,6 +457,16 @@ def risk_weights_update(*, actor: User, weights: Mapping[str, tuple[int, str]]) 
         changed += 1
     if sum(current_weights().values()) == 0:
         raise ServiceError(_("Setidaknya satu faktor harus berbobot."))
+    if thresholds is not None:
+        current = RiskThresholds.objects.select_for_update().filter(pk=1).first() or RiskThresholds(
+            pk=1, **risk.DEFAULT_THRESHOLDS
+        )
+        if any(getattr(current, name) != value for name, value in thresholds.items()) or current._state.adding:
+            for name, value in thresholds.items():
+                setattr(current, name, value)
+            clean(current)
+            current.save()
+            changed += 1
     if changed:
         rescore_queue(actor=actor)
     return changed
@@ -533,7 +562,8 @@ def _after_rescore(moved: list[tuple[Any, ...]], weights: Mapping[str, int], thr
 
 def alert_raise(*, person: Person, kind: str, reason: str, actor: Any, visit_within_days: int = 7) -> Alert | None:
     """Opens an alert unless one of this kind is already open for the person (then None), with a task on their
-    case for the case worker to visit within `visit_within_days`."""
+    case for the case worker to visit within `visit_within_days`, and tells the case worker and the district's
+    supervisors (in the application and by e-mail: its title and a link, never the reason)."""
     case = current_case(person.pk)
     task = None
     try:
@@ -553,6 +583,17 @@ def alert_raise(*, person: Person, kind: str, reason: str, actor: Any, visit_wit
                 alert.save(update_fields=["task", "updated_at"])
     except IntegrityError:
         return None
+    recipients = list(district_supervisors(person.region_id))
+    if case is not None and case.case_worker is not None:
+        recipients.insert(0, case.case_worker)
+    notify(
+        recipients=recipients,
+        kind=ALERT_NOTIFICATION.code,
+        title=AlertKind(kind).label,
+        body=reason,
+        url=reverse("registry:person_detail", args=[person.pk]) + "?tab=follow_up",
+        region=person.region,
+    )
     return alert
 
 

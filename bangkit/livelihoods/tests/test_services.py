@@ -17,6 +17,7 @@ from bangkit.core.exceptions import OutOfJurisdiction, ServiceError
 from bangkit.livelihoods import risk, services
 from bangkit.livelihoods.choices import AlertKind, BusinessRunning, FollowUpState, MigrationIntention, RiskLevel
 from bangkit.livelihoods.models import Alert, FollowUp, PersonRisk, RiskScore, RiskWeight
+from bangkit.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +191,7 @@ def test_an_assessment_scores_the_ministrys_factors(people: People) -> None:
     assert current.evidence["debt_trap"][:2] == [True, "assessment"]
 
 
-def test_a_non_procedural_departure_alerts_the_case_worker(people: People) -> None:
+def test_a_non_procedural_departure_alerts_the_case_worker_and_the_district(people: People) -> None:
     grant = paid_grant(people)
 
     services.remigration_record(
@@ -206,6 +207,9 @@ def test_a_non_procedural_departure_alerts_the_case_worker(people: People) -> No
     assert "Malaysia" in alert.reason
     assert alert.task is not None
     assert alert.task.assigned_to == people.kupang_case_worker
+    told = Notification.objects.filter(kind="livelihoods.alert")
+    assert set(told.values_list("recipient", flat=True)) == {people.kupang_case_worker.pk, people.kupang_supervisor.pk}
+    assert not told.filter(recipient=people.indramayu_supervisor).exists()
     assert PersonRisk.objects.get(person=grant.person).evidence["non_procedural_remigration"][:2] == [
         True,
         "remigration",
@@ -214,7 +218,7 @@ def test_a_non_procedural_departure_alerts_the_case_worker(people: People) -> No
 
 def test_weights_out_of_range_are_refused(people: People) -> None:
     with pytest.raises(ServiceError) as refused:
-        services.risk_weights_update(actor=people.national_admin, weights={"shame": (11, "terlalu berat")})
+        services.risk_instrument_update(actor=people.national_admin, weights={"shame": (11, "terlalu berat")})
 
     assert refused.value.field == "shame"
     assert services.current_weights()["shame"] == 3
@@ -227,7 +231,7 @@ def test_rescoring_everyone_applies_new_weights_and_alerts_who_rises_to_high(peo
     visit(people, FollowUp.objects.get(entitlement=grant, months_after=3), business="no", debt_amount=500_000)
     assert PersonRisk.objects.get(person=grant.person).level == RiskLevel.MEDIUM  # 8 + 6 = 14
 
-    services.risk_weights_update(
+    services.risk_instrument_update(
         actor=people.national_admin,
         weights={"debt_trap": (10, "Jeratan utang"), "unemployed": (9, "Tanpa penghasilan")},
     )
