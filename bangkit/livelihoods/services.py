@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
+from itertools import islice
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_lazy as _l
 from bangkit.accounts.models import User
 from bangkit.accounts.roles import APPROVE_CASE
 from bangkit.assistance.choices import EntitlementState
-from bangkit.assistance.models import Entitlement, follow_up_intervals
+from bangkit.assistance.models import Entitlement, Scheme, follow_up_intervals
 from bangkit.cases.choices import CaseEventKind
 from bangkit.cases.models import Case
 from bangkit.cases.services.access import eligible_users, site_language
@@ -63,6 +64,8 @@ from bangkit.livelihoods.models import (
 )
 from bangkit.notifications.kinds import NotificationKind
 from bangkit.notifications.services import notify
+from bangkit.programs.choices import EventKind
+from bangkit.programs.models import Certificate
 from bangkit.registry.choices import DepartureRoute
 from bangkit.registry.models import Person
 from bangkit.registry.selectors.details import refuse_merged, require_on_person
@@ -76,6 +79,8 @@ ALERT_NOTIFICATION = NotificationKind(
 OVERDUE_GRACE_DAYS = 14
 ESCALATION_DAYS = 14
 SCHEDULE_BATCH = 5_000
+# A skills training nobody paid a grant for is followed up as a grant is by default.
+TRAINING_FOLLOW_UP_MONTHS = (3, 6, 12)
 
 
 def add_months(day: date, months: int) -> date:
@@ -182,40 +187,53 @@ def enterprise_capital_add(*, actor: User, enterprise: Enterprise, entitlement: 
 
 
 def follow_ups_schedule() -> int:
-    """Schedules the visits of every grant paid or handed over that has none yet, at its scheme's intervals.
-    Safe to run at any time and as often as wanted (a task after each payment round, and daily from cron): the
-    unique constraint keeps one visit per grant and interval. Returns how many were scheduled."""
-    pending = (
+    """Schedules the visits of every grant paid or handed over, and of every skills training completed, that has
+    none yet: a grant at its scheme's intervals, a training at TRAINING_FOLLOW_UP_MONTHS. A training that a scheme
+    rewards (its `completed_event`) is followed up through that scheme's grants, not twice. Safe to run at any time
+    and as often as wanted (a task after each payment round, and daily from cron): the unique constraints keep one
+    visit per grant or certificate and interval. Returns how many were scheduled."""
+    paid = (
         Entitlement.objects.filter(state=EntitlementState.PAID, paid_on__isnull=False)
         .exclude(pk__in=FollowUp.objects.filter(entitlement__isnull=False).values("entitlement_id"))
         .values_list("pk", "person_id", "paid_on", "scheme__follow_up_months")
         .order_by("pk")
     )
+    trained = (
+        Certificate.objects.filter(revoked_on__isnull=True, enrolment__event__kind=EventKind.SKILLS_TRAINING)
+        .exclude(enrolment__event__in=Scheme.objects.filter(completed_event__isnull=False).values("completed_event"))
+        .exclude(pk__in=FollowUp.objects.filter(certificate__isnull=False).values("certificate_id"))
+        .values_list("pk", "enrolment__person_id", "issued_on")
+        .order_by("pk")
+    )
+    visits = (
+        FollowUp(
+            person_id=person_id,
+            entitlement_id=entitlement_id,
+            months_after=interval,
+            granted_on=paid_on,
+            due_on=add_months(paid_on, interval),
+        )
+        for entitlement_id, person_id, paid_on, months in paid.iterator(chunk_size=SCHEDULE_BATCH)
+        if paid_on is not None  # filtered above
+        for interval in follow_up_intervals(months)
+    )
+    training_visits = (
+        FollowUp(
+            person_id=person_id,
+            certificate_id=certificate_id,
+            months_after=interval,
+            granted_on=issued_on,
+            due_on=add_months(issued_on, interval),
+        )
+        for certificate_id, person_id, issued_on in trained.iterator(chunk_size=SCHEDULE_BATCH)
+        for interval in TRAINING_FOLLOW_UP_MONTHS
+    )
     created = 0
-    batch: list[FollowUp] = []
-    for entitlement_id, person_id, paid_on, months in pending.iterator(chunk_size=SCHEDULE_BATCH):
-        assert paid_on is not None  # filtered above
-        for interval in follow_up_intervals(months):
-            batch.append(
-                FollowUp(
-                    person_id=person_id,
-                    entitlement_id=entitlement_id,
-                    months_after=interval,
-                    granted_on=paid_on,
-                    due_on=add_months(paid_on, interval),
-                )
-            )
-        if len(batch) >= SCHEDULE_BATCH:
-            created += _insert_follow_ups(batch)
-            batch = []
-    return created + _insert_follow_ups(batch)
-
-
-def _insert_follow_ups(batch: list[FollowUp]) -> int:
-    if not batch:
-        return 0
-    with transaction.atomic():
-        return len(FollowUp.objects.bulk_create(batch, ignore_conflicts=True))
+    for source in (visits, training_visits):
+        while batch := list(islice(source, SCHEDULE_BATCH)):
+            with transaction.atomic():
+                created += len(FollowUp.objects.bulk_create(batch, ignore_conflicts=True))
+    return created
 
 
 @transaction.atomic

@@ -257,3 +257,38 @@ def test_missed_visits_go_to_the_case_worker_then_to_the_supervisor(people: Peop
 
     tasks = Task.objects.filter(case__person=grant.person).order_by("id")
     assert [task.assigned_to for task in tasks] == [people.kupang_case_worker, people.kupang_supervisor]
+
+
+def test_a_completed_skills_training_without_a_grant_is_followed_up_too(people: People) -> None:
+    from bangkit.programs.models import Certificate, Enrolment
+    from bangkit.programs.testing import make_event
+    from bangkit.registry.testing import make_person
+
+    def certified(event: Any, name: str) -> Certificate:
+        enrolment = Enrolment.objects.create(
+            event=event, person=make_person(people, full_name=name), enrolled_by=people.kupang_case_worker
+        )
+        return Certificate.objects.create(
+            enrolment=enrolment,
+            code=f"C{enrolment.pk:07d}",
+            issued_on=date(2024, 3, 1),
+            issued_by=people.kupang_supervisor,
+        )
+
+    training = make_event(people, kind="skills_training", title="Pelatihan tenun ikat", start=date(2024, 2, 26))
+    rewarded = make_event(
+        people, kind="skills_training", title="Pelatihan kue", start=date(2024, 2, 27), program=training.program
+    )
+    cash_scheme(people, completed_event=rewarded)
+    weaver = certified(training, "Yuliana Seran")
+    baker = certified(rewarded, "Maria Nenobais")
+
+    services.follow_ups_schedule()
+
+    assert list(FollowUp.objects.filter(certificate=weaver).values_list("months_after", "due_on")) == [
+        (3, date(2024, 6, 1)),
+        (6, date(2024, 9, 1)),
+        (12, date(2025, 3, 1)),
+    ]
+    assert not FollowUp.objects.filter(person=baker.enrolment.person).exists()  # followed up through its grant
+    assert services.follow_ups_schedule() == 0
