@@ -19,7 +19,6 @@ class LivelihoodsConfig(AppConfig):
             models.PersonRisk,
             models.RiskScore,
             models.Alert,
-            models.Remigration,
             models.RiskWeight,
             models.RiskThresholds,
             models.RescoreRun,
@@ -29,7 +28,9 @@ class LivelihoodsConfig(AppConfig):
             models.ProposalMilestone,
         ):
             register_history(model)
-        register_history(models.FollowUp)
+        # Who a debt is owed to and who arranged a departure may name the recruiter: kept, but masked in the history.
+        register_history(models.FollowUp, mask_fields=["debt_note"])
+        register_history(models.Remigration, mask_fields=["through", "note"])
 
         from bangkit.core.registry import MenuEntry, shell
         from bangkit.livelihoods.services import ALERT_NOTIFICATION

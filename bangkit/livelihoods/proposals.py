@@ -260,6 +260,10 @@ def proposal_verify(*, actor: User, proposal: Proposal, note: str = "") -> Propo
 def _refuse_recommender(actor: User, row: Proposal) -> None:
     if actor.pk == row.recommended_by_id:
         raise NotPermitted(_("Yang merekomendasikan tidak boleh memutuskan proposal yang sama."))
+    # A national grant also reaches the province: whoever verified may not decide too, or the province's check
+    # would be skipped.
+    if actor.pk == row.verified_by_id:
+        raise NotPermitted(_("Yang memverifikasi tidak boleh memutuskan proposal yang sama."))
 
 
 @transaction.atomic

@@ -354,7 +354,7 @@ def follow_ups_escalate(*, today: date | None = None, actor: User | None = None)
     today = today or timezone.localdate()
     to_case_worker = to_supervisor = 0
     first = FollowUp.objects.filter(
-        state=FollowUpState.SCHEDULED, escalation=0, due_on__lt=today - timedelta(days=OVERDUE_GRACE_DAYS)
+        state=FollowUpState.SCHEDULED, escalation=0, due_on__lte=today - timedelta(days=OVERDUE_GRACE_DAYS)
     )
     # The case worker has ESCALATION_DAYS from their own task before the supervisor is told, even for a backlog.
     second = FollowUp.objects.filter(
@@ -418,7 +418,10 @@ def person_rescore(
         )
         evidence = dict(current.evidence)
         for factor, seen in observations.items():
-            evidence[factor] = [seen.present, seen.source, seen.on.isoformat()]
+            # Visits typed in weeks later must not undo what a later visit found: the latest observation wins.
+            earlier = evidence.get(factor)
+            if earlier is None or seen.on.isoformat() >= earlier[2]:
+                evidence[factor] = [seen.present, seen.source, seen.on.isoformat()]
         mask = risk.mask_of(factor for factor, (present, *_rest) in evidence.items() if present)
         score = risk.score_of(mask, weights)
         level = risk.level_of(score, medium_from=thresholds.medium_from, high_from=thresholds.high_from)
@@ -704,7 +707,14 @@ def current_case(person_id: int) -> Case | None:
 
 
 def district_supervisors(region_code: str) -> QuerySet[User]:
-    return eligible_users(permission=APPROVE_CASE, region_code=region_code)
+    """The supervisors of the person's regency itself (not every provincial or national one above it, who would
+    hear of every alert in the country); those of the province when the regency has none."""
+    parts = region_code.split(".")
+    for level in (".".join(parts[:2]), parts[0]):
+        here = eligible_users(permission=APPROVE_CASE, region_code=level, granted_there=True)
+        if here.exists():
+            return here
+    return User.objects.none()
 
 
 def district_supervisor(region_code: str) -> User | None:

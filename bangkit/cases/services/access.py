@@ -42,14 +42,17 @@ def require_on_case(actor: Any, permission: str, case: Case, message: str | None
         raise NotPermitted(message or _("Anda tidak berwenang melakukan ini pada kasus ini."))
 
 
-def eligible_users(*, permission: str, region_code: str) -> models.QuerySet[User]:
-    """Active users holding `permission` over `region_code` today: who may be assigned a case or a task there."""
+def eligible_users(*, permission: str, region_code: str, granted_there: bool = False) -> models.QuerySet[User]:
+    """Active users holding `permission` over `region_code` today: who may be assigned a case or a task there.
+    `granted_there`: only those whose grant is on `region_code` itself, not on a region above it."""
     today = timezone.localdate()
+    above = Q(region__isnull=True) | Q(region__in=ancestor_codes(region_code))
+    where = Q(region=region_code) if granted_there else above
     grants = Grant.objects.filter(
         Q(role__in=sorted(roles_with_permission(permission))),
         Q(valid_from__lte=today),
         Q(valid_until__isnull=True) | Q(valid_until__gte=today),
-        Q(region__isnull=True) | Q(region__in=ancestor_codes(region_code)),
+        where,
     )
     return User.objects.filter(is_active=True, pk__in=grants.values("user_id")).order_by("full_name", "pk")
 

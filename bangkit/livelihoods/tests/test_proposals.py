@@ -476,3 +476,17 @@ def test_of_fifty_simultaneous_approvals_exactly_one_takes_effect(people: People
     proposal.refresh_from_db()
     assert proposal.decided_by in approvers
     assert proposal.state == ProposalState.APPROVED
+
+
+def test_whoever_verified_may_not_decide_the_same_proposal(people: People, reviewers: dict[str, Any]) -> None:
+    proposal = draft_for(people)
+    proposals.proposal_submit(actor=people.kupang_case_worker, proposal=proposal)
+    proposals.proposal_recommend(actor=reviewers["regency"], proposal=proposal)
+    # A national grant reaches the province too: the Directorate's officer could verify, but then not decide.
+    proposals.proposal_verify(actor=reviewers["directorate"], proposal=proposal)
+
+    with pytest.raises(NotPermitted):
+        proposals.proposal_approve(actor=reviewers["directorate"], proposal=proposal)
+
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.VERIFIED

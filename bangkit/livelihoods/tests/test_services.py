@@ -250,10 +250,11 @@ def test_missed_visits_go_to_the_case_worker_then_to_the_supervisor(people: Peop
     services.follow_ups_schedule()
     due = date(2020, 2, 20)
 
-    assert services.follow_ups_escalate(today=due + timedelta(days=10)) == (0, 0)
-    assert services.follow_ups_escalate(today=due + timedelta(days=15)) == (1, 0)
+    assert services.follow_ups_escalate(today=due + timedelta(days=13)) == (0, 0)
+    assert services.follow_ups_escalate(today=due + timedelta(days=14)) == (1, 0)
     assert services.follow_ups_escalate(today=due + timedelta(days=15)) == (0, 0)
-    assert services.follow_ups_escalate(today=due + timedelta(days=29)) == (0, 1)
+    assert services.follow_ups_escalate(today=due + timedelta(days=27)) == (0, 0)
+    assert services.follow_ups_escalate(today=due + timedelta(days=28)) == (0, 1)
 
     tasks = Task.objects.filter(case__person=grant.person).order_by("id")
     assert [task.assigned_to for task in tasks] == [people.kupang_case_worker, people.kupang_supervisor]
@@ -292,3 +293,49 @@ def test_a_completed_skills_training_without_a_grant_is_followed_up_too(people: 
     ]
     assert not FollowUp.objects.filter(person=baker.enrolment.person).exists()  # followed up through its grant
     assert services.follow_ups_schedule() == 0
+
+
+def test_a_visit_typed_in_late_does_not_undo_what_a_later_visit_found(people: People) -> None:
+    grant = paid_grant(people)
+    services.follow_ups_schedule()
+    three, six, _twelve = FollowUp.objects.filter(entitlement=grant).order_by("months_after")
+    visit(people, six, business=BusinessRunning.NO, recruiter_contact=True, debt_amount=1_000_000)
+
+    visit(people, three, business=BusinessRunning.YES)  # the earlier visit, entered afterwards from paper
+
+    current = PersonRisk.objects.get(person=grant.person)
+    assert current.level == RiskLevel.HIGH
+    assert current.evidence["recruiter_contact"][:2] == [True, "follow_up"]
+
+
+def test_alerts_reach_the_regencys_supervisors_not_every_supervisor_above(people: People) -> None:
+    from bangkit.accounts.roles import Role
+    from bangkit.accounts.testing import make_user
+
+    national = make_user("national.supervisor@test.id", people.orgs.directorate, (Role.SUPERVISOR, None))
+    grant = paid_grant(people)
+
+    services.remigration_record(
+        actor=people.kupang_case_worker,
+        person=grant.person,
+        departed_on=timezone.localdate() - timedelta(days=1),
+        country="MY",
+        route="non_procedural",
+    )
+
+    told = set(Notification.objects.values_list("recipient", flat=True))
+    assert people.kupang_supervisor.pk in told
+    assert national.pk not in told
+
+
+def test_who_a_debt_is_owed_to_is_masked_in_the_history(people: People) -> None:
+    from auditlog.models import LogEntry
+
+    grant = paid_grant(people)
+    services.follow_ups_schedule()
+    follow_up = FollowUp.objects.get(entitlement=grant, months_after=3)
+
+    visit(people, follow_up, debt_amount=2_000_000, debt_note="Utang kepada Pak Tobias, calo dari Oesao")
+
+    entries = LogEntry.objects.get_for_object(follow_up)
+    assert "Tobias" not in str([entry.changes for entry in entries])
