@@ -29,8 +29,12 @@ from bangkit.livelihoods.proposal_workflow import RETURN_PERMISSIONS, STEPS
 from bangkit.livelihoods.views import PersonFormView
 
 
-def _enterprises_of(person_id: int) -> Any:
-    return Enterprise.objects.filter(members__person=person_id, members__left_on__isnull=True).order_by("name")
+def _enterprises_of(user: Any, person_id: int) -> Any:
+    return (
+        Enterprise.objects.restrict(user, "view")
+        .filter(members__person=person_id, members__left_on__isnull=True)
+        .order_by("name")
+    )
 
 
 class ProposalListView(ObjectListView):
@@ -94,7 +98,7 @@ class ProposalCreateView(PersonFormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["enterprises"] = _enterprises_of(self.object.pk)
+        kwargs["enterprises"] = _enterprises_of(self.request.user, self.object.pk)
         return kwargs
 
     def perform(self, form: Any) -> Any:
@@ -148,7 +152,7 @@ class ProposalEditView(ProposalStepView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["enterprises"] = _enterprises_of(self.object.person_id)
+        kwargs["enterprises"] = _enterprises_of(self.request.user, self.object.person_id)
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:

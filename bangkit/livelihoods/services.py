@@ -31,7 +31,7 @@ from bangkit.cases.models import Case
 from bangkit.cases.services.access import eligible_users, site_language
 from bangkit.cases.services.care import task_give
 from bangkit.cases.services.timeline import record_event
-from bangkit.core.exceptions import NotPermitted, ServiceError
+from bangkit.core.exceptions import NotPermitted, OutOfJurisdiction, ServiceError
 from bangkit.core.scoping import holds_over
 from bangkit.core.uploads import checked_scan
 from bangkit.core.validation import clean
@@ -152,6 +152,7 @@ def enterprise_status_change(
     *, actor: User, enterprise: Enterprise, status: str, on: date | None = None, reason: str = ""
 ) -> Enterprise:
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _require_on_enterprise(actor, locked)
     on = on or timezone.localdate()
     _require_not_future(on, "on")
     if status == locked.status:
@@ -171,6 +172,7 @@ def enterprise_status_change(
 @transaction.atomic
 def enterprise_capital_add(*, actor: User, enterprise: Enterprise, entitlement: Entitlement) -> EnterpriseCapital:
     """Links a grant received by one of the members to the business, as its capital."""
+    _require_on_enterprise(actor, enterprise)
     if entitlement.state != EntitlementState.PAID:
         raise ServiceError(
             _("Hanya bantuan yang sudah dibayar atau diserahkan dapat menjadi modal."), field="entitlement"
@@ -726,6 +728,14 @@ def _timeline(person: Person, summary: str, *, actor: Any) -> None:
     if case is not None:
         with site_language():
             record_event(case=case, kind=CaseEventKind.FOLLOW_UP, actor=actor, summary=summary)
+
+
+def _require_on_enterprise(actor: Any, enterprise: Enterprise) -> None:
+    """As for a person: a business outside the actor's jurisdictions does not exist for them."""
+    if not holds_over(actor, "livelihoods.view_enterprise", enterprise.region_id):
+        raise OutOfJurisdiction(_("Usaha ini tidak ditemukan atau di luar yurisdiksi Anda."))
+    if not holds_over(actor, "livelihoods.change_enterprise", enterprise.region_id):
+        raise NotPermitted(_("Anda tidak berwenang mengubah usaha ini."))
 
 
 def _require_not_future(day: date | None, field: str) -> None:

@@ -82,7 +82,12 @@ def person_follow_up(request: HttpRequest, person_pk: int) -> HttpResponse:
         "alerts": list(Alert.objects.filter(person=person).order_by("resolved_at", "-pk")[:20]),
         "follow_ups": list(FollowUp.objects.filter(person=person).order_by("due_on", "pk")),
         "departures": list(person.remigrations.all()),
-        "memberships": list(person.enterprise_memberships.select_related("enterprise")),
+        # A business stays where it was set up when its member moves: shown only if the reader may see it.
+        "memberships": list(
+            person.enterprise_memberships.filter(
+                enterprise__in=Enterprise.objects.restrict(user, "view").values("pk")
+            ).select_related("enterprise")
+        ),
         "today": today,
         "may_change": holds_on_person(user, "livelihoods.change_followup", person),
         "may_record_departure": holds_on_person(user, "livelihoods.add_remigration", person),
@@ -210,7 +215,11 @@ class FollowUpRecordView(RecordFormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["enterprises"] = Enterprise.objects.filter(members__person=self.object.person_id).order_by("name")
+        kwargs["enterprises"] = (
+            Enterprise.objects.restrict(self.request.user, "view")
+            .filter(members__person=self.object.person_id)
+            .order_by("name")
+        )
         kwargs.setdefault("initial", {})["visited_on"] = timezone.localdate()
         return kwargs
 
@@ -280,10 +289,18 @@ class EnterpriseDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         enterprise: Enterprise = self.object
         context.update(
-            members=list(enterprise.members.select_related("person").order_by("role", "id")),
+            # Members who moved away stay members, but their names and visits are for their new region's officers.
+            members=list(
+                enterprise.members.filter(person__in=Person.objects.restrict(self.request.user, "view").values("pk"))
+                .select_related("person")
+                .order_by("role", "id")
+            ),
             capital=list(enterprise.capital_lines.select_related("entitlement__scheme")),
             visits=list(
-                enterprise.follow_ups.filter(state=FollowUpState.DONE).select_related("person").order_by("visited_on")
+                FollowUp.objects.restrict(self.request.user, "view")
+                .filter(enterprise=enterprise, state=FollowUpState.DONE)
+                .select_related("person")
+                .order_by("visited_on")
             ),
         )
         return context

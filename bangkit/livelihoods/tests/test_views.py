@@ -15,7 +15,15 @@ from bangkit.cases.testing import make_case
 from bangkit.core.testing.cases import ScopedModelTests
 from bangkit.livelihoods import services
 from bangkit.livelihoods.choices import AlertKind, EnterpriseForm, EnterpriseKind, FollowUpState, RiskLevel
-from bangkit.livelihoods.models import Alert, Enterprise, FollowUp, PersonRisk, Remigration, RescoreRun
+from bangkit.livelihoods.models import (
+    Alert,
+    Enterprise,
+    EnterpriseMember,
+    FollowUp,
+    PersonRisk,
+    Remigration,
+    RescoreRun,
+)
 from bangkit.registry.testing import make_person
 
 pytestmark = pytest.mark.django_db
@@ -322,3 +330,25 @@ def test_only_a_national_administrator_changes_the_weights(client: Any, people: 
         )
         assert (page.status_code, page.context["may_change"], refused.status_code) == (200, False, 403)
         assert "Jeratan utang adalah sarana utama" in page.content.decode()
+
+
+def test_a_business_outside_the_jurisdiction_cannot_be_changed_through_the_service(people: People) -> None:
+    from bangkit.core.exceptions import OutOfJurisdiction
+
+    enterprise = enterprise_for(people)
+
+    with pytest.raises(OutOfJurisdiction):
+        services.enterprise_status_change(
+            actor=people.indramayu_case_worker, enterprise=enterprise, status="closed", reason="Tutup"
+        )
+
+
+def test_a_member_who_moved_away_is_not_named_on_the_business_page(client: Any, people: People) -> None:
+    enterprise = enterprise_for(people)
+    moved = make_person(people, "indramayu", full_name="Siti Rohmah")
+    EnterpriseMember.objects.create(enterprise=enterprise, person=moved, role="member")
+    client.force_login(people.kupang_case_worker)
+
+    page = client.get(reverse("livelihoods:enterprise_detail", args=[enterprise.pk])).content.decode()
+
+    assert "Siti Rohmah" not in page
