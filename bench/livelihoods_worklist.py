@@ -28,9 +28,9 @@ RESCORE_TARGET_SECONDS = 60.0
 _NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
 
-def _follow_up_rows(person_ids: list[int], today: date) -> Any:
+def _follow_up_rows(people: list[tuple[int, str]], today: date) -> Any:
     rng = random.Random(NAME)
-    for person_id in person_ids:
+    for person_id, region_id in people:
         granted = today - timedelta(days=rng.randrange(300, 420))
         for months in (3, 6, 12):
             due = granted + timedelta(days=months * 30)
@@ -39,6 +39,7 @@ def _follow_up_rows(person_ids: list[int], today: date) -> Any:
                 "created_at": _NOW,
                 "updated_at": _NOW,
                 "person_id": person_id,
+                "region_id": region_id,
                 "entitlement_id": None,
                 "certificate_id": None,
                 "enterprise_id": None,
@@ -66,13 +67,12 @@ def _follow_up_rows(person_ids: list[int], today: date) -> Any:
             }
 
 
-def _risk_rows(person_ids: list[int]) -> Any:
+def _risk_rows(people: list[tuple[int, str]], weights: dict[str, int], thresholds: Any) -> Any:
+    """Rows for COPY: the weights are read beforehand, since no query may run on the connection during a COPY."""
     from bangkit.livelihoods import risk
-    from bangkit.livelihoods.services import current_thresholds, current_weights
 
-    weights, thresholds = current_weights(), current_thresholds()
     rng = random.Random(NAME + "risk")
-    for person_id in person_ids:
+    for person_id, region_id in people:
         present = [factor for factor in risk.FACTORS if rng.random() < 0.12]
         mask = risk.mask_of(present)
         score = risk.score_of(mask, weights)
@@ -80,6 +80,7 @@ def _risk_rows(person_ids: list[int]) -> Any:
             "created_at": _NOW,
             "updated_at": _NOW,
             "person_id": person_id,
+            "region_id": region_id,
             "present": mask,
             "evidence": {factor: [True, "follow_up", "2025-05-01"] for factor in present},
             "score": score,
@@ -97,7 +98,7 @@ def run_benchmark() -> dict[str, Any]:
     from bangkit.accounts.models import Grant, Organisation, OrganisationKind, User
     from bangkit.accounts.roles import Role
     from bangkit.livelihoods.models import FollowUp, PersonRisk, RiskWeight
-    from bangkit.livelihoods.services import rescore_everyone
+    from bangkit.livelihoods.services import current_thresholds, current_weights, rescore_everyone
     from bangkit.regions.loading import load_regions
     from bangkit.registry.models import Person
     from bench.population import generate_people
@@ -121,12 +122,13 @@ def run_benchmark() -> dict[str, Any]:
         ]
         random.Random(NAME).shuffle(people)
         load_people(people, organisation_id=organisation.pk)
-        person_ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+        placed = list(Person.objects.order_by("pk").values_list("pk", "region_id"))
         today = timezone.localdate()
-        columns = list(next(_follow_up_rows(person_ids[:1], today)))
-        bulk_load(FollowUp, _follow_up_rows(person_ids, today), columns=columns)
-        risk_columns = list(next(_risk_rows(person_ids[:1])))
-        bulk_load(PersonRisk, _risk_rows(person_ids), columns=risk_columns)
+        columns = list(next(_follow_up_rows(placed[:1], today)))
+        bulk_load(FollowUp, _follow_up_rows(placed, today), columns=columns)
+        weights, thresholds = current_weights(), current_thresholds()
+        risk_columns = list(next(_risk_rows(placed[:1], weights, thresholds)))
+        bulk_load(PersonRisk, _risk_rows(placed, weights, thresholds), columns=risk_columns)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("VACUUM ANALYZE")

@@ -80,14 +80,14 @@ _FOLLOW_UP = (
     "livelihoods.change_alert",
 )
 # Business-development proposals: prepared with the person and followed up after funding by whoever accompanies
-# them; reviewed up the line (livelihoods.proposal_workflow) by those who read them only.
+# them; reviewed up the line (livelihoods.proposal_workflow) by those who read them (and the businesses they grow).
 _PROPOSAL_PREPARATION = (
     "livelihoods.add_proposal",
     "livelihoods.change_proposal",
     "livelihoods.add_proposalmilestone",
     "livelihoods.change_proposalmilestone",
 )
-_PROPOSAL_READING = ("livelihoods.view_proposal*",)
+_PROPOSAL_READING = ("livelihoods.view_proposal*", "livelihoods.view_enterprise")
 # Counting who came to a community prevention session (how many, never who), as whoever ran it does.
 _PREVENTION_COUNTING = ("prevention.view_headcount", "prevention.add_headcount", "prevention.change_headcount")
 # Bringing people to events and taking their attendance, as case workers do at the venue.

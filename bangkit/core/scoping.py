@@ -31,10 +31,14 @@ def permission_name(model: type[models.Model], action: str) -> str:
 
 
 def region_q(path: str, codes: frozenset[str] | set[str] | list[str]) -> Q:
-    """Records whose region at `path` lies inside any of `codes`. `path__code` is the FK column itself (no join)."""
+    """Records whose region at `path` lies inside any of `codes`. `path__code` is the FK column itself (no join).
+
+    Region codes have fixed widths per level (`regions.loading.CODE_SHAPES`), so the records inside 53.01 are those
+    whose code starts with "53.01": one prefix, which PostgreSQL answers from one range of an index with a pattern
+    operator class (the worklists' indexes) and estimates well."""
     condition = Q(pk__in=[])
     for code in sorted(codes):
-        condition |= Q(**{f"{path}__code": code}) | Q(**{f"{path}__code__startswith": f"{code}."})
+        condition |= Q(**{f"{path}__code__startswith": code})
     return condition
 
 

@@ -26,11 +26,10 @@ class LivelihoodsConfig(AppConfig):
             models.ProposalBudgetLine,
             models.ProposalAttachment,
             models.ProposalMilestone,
+            models.FollowUp,
+            models.Remigration,
         ):
             register_history(model)
-        # Who a debt is owed to and who arranged a departure may name the recruiter: kept, but masked in the history.
-        register_history(models.FollowUp, mask_fields=["debt_note"])
-        register_history(models.Remigration, mask_fields=["through", "note"])
 
         from bangkit.core.registry import MenuEntry, shell
         from bangkit.livelihoods.services import ALERT_NOTIFICATION

@@ -110,6 +110,8 @@ class RunState(models.TextChoices):
     RUNNING = "running", _("Berjalan")
     DONE = "done", _("Selesai")
     FAILED = "failed", _("Gagal")
+    # Queued behind a newer run, which re-scores everyone under newer weights anyway.
+    SKIPPED = "skipped", _("Dilewati")
 
 
 class ProposalState(models.TextChoices):

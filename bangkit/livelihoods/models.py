@@ -168,7 +168,30 @@ class PersonChild(ScopedModel):
         abstract = True
 
 
-class FollowUp(PersonChild):
+# The region column's operator class in the worklists' indexes: PostgreSQL answers `region LIKE '53.01%'`
+# (`core.scoping.region_q`) from a range of such an index whatever the database's collation; SQLite ignores it.
+PLACED_OPCLASSES = ["", "varchar_pattern_ops", ""]
+
+
+class PlacedWithPerson(PersonChild):
+    """A record on the worklists, which carries a copy of its person's region so that a district's counts read one
+    indexed table rather than join a million people; `livelihoods.signals` moves the copy when the person moves."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    scope_region_path = "region"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.region_id is None:
+            self.region_id = self.person.region_id
+        super().save(*args, **kwargs)
+
+
+class FollowUp(PlacedWithPerson):
     """A follow-up visit: scheduled 3, 6 and 12 months (the scheme's choice) after a grant was paid or handed over,
     then recorded by the case worker on the day of the visit."""
 
@@ -230,7 +253,8 @@ class FollowUp(PersonChild):
     )
     other_work = models.CharField(_("pekerjaan lain"), max_length=200, blank=True)
     debt_amount = models.PositiveBigIntegerField(_("utang (Rp)"), null=True, blank=True)
-    debt_note = models.CharField(_("keterangan utang"), max_length=300, blank=True)
+    # Who a debt is owed to and who arranged a departure may name a recruiter: encrypted, and masked in history.
+    debt_note = EncryptedTextField(_("keterangan utang"), max_length=300, blank=True)
     family_situation = models.CharField(
         _("situasi keluarga"), max_length=12, choices=FamilySituation.choices, blank=True
     )
@@ -249,6 +273,9 @@ class FollowUp(PersonChild):
         ordering = ["due_on", "id"]
         indexes = [
             models.Index(fields=["state", "due_on"], name="follow_up_state_due"),
+            models.Index(
+                fields=["state", "region", "due_on"], opclasses=PLACED_OPCLASSES, name="follow_up_state_region_due"
+            ),
             models.Index(fields=["person", "due_on"], name="follow_up_person_due"),
         ]
         constraints = [
@@ -355,7 +382,7 @@ class RiskThresholds(TimeStampedModel):
         return _("Sedang ≥ %(medium)d, tinggi ≥ %(high)d") % {"medium": self.medium_from, "high": self.high_from}
 
 
-class PersonRisk(PersonChild):
+class PersonRisk(PlacedWithPerson):
     """A person's current risk: which factors were last seen present (a bit per factor, `livelihoods.risk`), where
     each was seen, and the score and level under the current weights. One row per person, so that a worklist and a
     re-scoring of everyone read one narrow table."""
@@ -374,7 +401,12 @@ class PersonRisk(PersonChild):
         verbose_name = _("risiko orang")
         verbose_name_plural = pgettext_lazy("plural", "risiko orang")
         ordering = ["-score", "id"]
-        indexes = [models.Index(fields=["level", "score"], name="person_risk_level_score")]
+        indexes = [
+            models.Index(fields=["level", "score"], name="person_risk_level_score"),
+            models.Index(
+                fields=["level", "region", "score"], opclasses=PLACED_OPCLASSES, name="person_risk_level_region"
+            ),
+        ]
         constraints = [
             choices_check("level", choices.RiskLevel, name="person_risk_level_valid"),
         ]
@@ -414,7 +446,7 @@ class RiskScore(PersonChild):
         return f"{self.scored_on}: {self.get_level_display()} ({self.score})"
 
 
-class Alert(PersonChild):
+class Alert(PlacedWithPerson):
     """Something a case worker and the district must act on. At most one open alert of a kind per person, so that
     repeated findings do not bury the worklist (database constraint)."""
 
@@ -441,7 +473,15 @@ class Alert(PersonChild):
         verbose_name = _("peringatan")
         verbose_name_plural = pgettext_lazy("plural", "peringatan")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["resolved_at", "kind"], name="alert_open_kind")]
+        indexes = [
+            models.Index(fields=["resolved_at", "kind"], name="alert_open_kind"),
+            models.Index(
+                fields=["region", "id"],
+                opclasses=PLACED_OPCLASSES[1:],
+                condition=Q(resolved_at__isnull=True),
+                name="alert_open_region",
+            ),
+        ]
         constraints = [
             choices_check("kind", choices.AlertKind, name="alert_kind_valid"),
             models.UniqueConstraint(
@@ -469,8 +509,8 @@ class Remigration(PersonChild):
     country = CountryField(_("negara tujuan"))
     route = models.CharField(_("jalur"), max_length=15, choices=DepartureRoute.choices)
     documents_held = ChoiceListField(_("dokumen yang dimiliki"), choices_class=TravelDocument)
-    through = models.CharField(_("melalui (agen / sponsor)"), max_length=200, blank=True)
-    note = models.CharField(_("keterangan"), max_length=500, blank=True)
+    through = EncryptedTextField(_("melalui (agen / sponsor)"), max_length=200, blank=True)
+    note = EncryptedTextField(_("keterangan"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("dicatat oleh"), on_delete=models.PROTECT, related_name="+"
     )
@@ -501,7 +541,11 @@ class RescoreRun(TimeStampedModel):
         verbose_name = _("penghitungan ulang risiko")
         verbose_name_plural = pgettext_lazy("plural", "penghitungan ulang risiko")
         ordering = ["-id"]
-        constraints = [choices_check("state", choices.RunState, name="rescore_run_state_valid")]
+        constraints = [
+            choices_check("state", choices.RunState, name="rescore_run_state_valid"),
+            # Two runs at once on two workers could each leave their own weights' scores behind.
+            models.UniqueConstraint(fields=["state"], condition=Q(state="running"), name="rescore_run_one_running"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} ({self.get_state_display()})"

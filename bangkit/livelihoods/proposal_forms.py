@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bangkit.assistance.choices import SchemeKind
 from bangkit.assistance.models import Scheme
 from bangkit.livelihoods.models import Enterprise, ProposalBudgetLine, ProposalMilestone
 from bangkit.livelihoods.proposals import MAX_PROPOSAL_RUPIAH
@@ -49,6 +48,18 @@ class BudgetLineForm(forms.Form):
     unit_cost = _rupiah(_("Harga satuan (Rp)"))
 
 
+class BudgetLineChangeForm(BudgetLineForm):
+    """The line to correct, then its new values (the page fills in the line's present ones)."""
+
+    line = forms.ModelChoiceField(label=_("Rincian"), queryset=ProposalBudgetLine.objects.none())
+    field_order = ["line", "item", "quantity", "unit_cost"]
+
+    def __init__(self, *args: Any, lines: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["line"]
+        field.queryset = lines
+
+
 class BudgetLineRemoveForm(forms.Form):
     line = forms.ModelChoiceField(label=_("Rincian"), queryset=ProposalBudgetLine.objects.none())
 
@@ -87,15 +98,15 @@ class ApproveForm(forms.Form):
 
 
 class FundForm(forms.Form):
-    scheme = forms.ModelChoiceField(label=_("Skema bantuan uang"), queryset=Scheme.objects.none())
+    # Cash or in-kind: the service holds the person to the chosen scheme's own rules (a verified bank account only
+    # where the scheme requires one).
+    scheme = forms.ModelChoiceField(label=_("Skema"), queryset=Scheme.objects.none())
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["scheme"]
-        field.queryset = (
-            Scheme.objects.restrict(user, "change", permission="assistance.change_tranche")
-            .filter(kind=SchemeKind.CASH)
-            .order_by("-year", "name")
+        field.queryset = Scheme.objects.restrict(user, "change", permission="assistance.change_tranche").order_by(
+            "-year", "name"
         )
 
 

@@ -27,19 +27,25 @@ class Rule(NamedTuple):
     explanation: str
 
 
-def proposal_eligibility(proposal: Proposal, *, today: date | None = None) -> list[Rule]:
-    """What the data say about the ministry's usual conditions for more capital. Shown to the reviewers as
-    warnings; none of them blocks a step (`livelihoods.proposals`)."""
+def proposal_eligibility(proposal: Proposal, *, user: Any, today: date | None = None) -> list[Rule]:
+    """What the data say about the ministry's usual conditions for more capital, as far as `user` may see them: a
+    business is weighed, and named, only if the user may see it (a business stays where it was set up when its
+    members move). Shown to the reviewers as warnings; none of them blocks a step (`livelihoods.proposals`)."""
     today = today or timezone.localdate()
-    return [_running(proposal, today), _visits(proposal, today), _risk(proposal)]
+    return [_running(proposal, user, today), _visits(proposal, today), _risk(proposal)]
 
 
-def _running(proposal: Proposal, today: date) -> Rule:
+def _running(proposal: Proposal, user: Any, today: date) -> Rule:
     rule = _l("Usaha berjalan paling sedikit %(months)d bulan") % {"months": RUNNING_MONTHS}
-    enterprise = proposal.enterprise
-    if enterprise is None:
+    visible = Enterprise.objects.restrict(user, "view")
+    enterprise: Enterprise | None
+    if proposal.enterprise_id is not None:
+        enterprise = visible.filter(pk=proposal.enterprise_id).first()
+        if enterprise is None:
+            return Rule(rule, False, _("Usaha yang diusulkan di luar yurisdiksi Anda; tidak dapat diperiksa di sini."))
+    else:
         enterprise = (
-            Enterprise.objects.filter(
+            visible.filter(
                 members__person=proposal.person_id,
                 members__left_on__isnull=True,
                 status=EnterpriseStatus.RUNNING,
@@ -48,7 +54,7 @@ def _running(proposal: Proposal, today: date) -> Rule:
             .first()
         )
     if enterprise is None:
-        return Rule(rule, False, _("Belum tercatat usaha yang berjalan."))
+        return Rule(rule, False, _("Belum tercatat usaha berjalan yang dapat Anda lihat."))
     if enterprise.status != EnterpriseStatus.RUNNING or enterprise.started_on is None:
         return Rule(
             rule,

@@ -69,12 +69,20 @@ class ProposalDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         proposal: Proposal = self.object
         lines = list(proposal.budget_lines.all())
+        user: Any = self.request.user
+        # The proposal's business is named only to those who may see it (it stays where it was set up when its
+        # members move); the others are told it is outside their jurisdiction.
+        enterprise_visible = (
+            proposal.enterprise_id is not None
+            and Enterprise.objects.restrict(user, "view").filter(pk=proposal.enterprise_id).exists()
+        )
         context.update(
             lines=lines,
             total=sum(line.total for line in lines),
+            enterprise_visible=enterprise_visible,
             attachments=list(proposal.attachments.all()),
             milestones=list(proposal.milestones.all()),
-            eligibility=proposal_eligibility(proposal),
+            eligibility=proposal_eligibility(proposal, user=user),
             actions=proposal_actions(self.request.user, proposal),
             may_edit=proposals.may_take(self.request.user, "edit", proposal),
             today=timezone.localdate(),
@@ -170,6 +178,42 @@ class BudgetLineAddView(ProposalStepView):
 
     def perform(self, form: Any) -> Any:
         return proposals.proposal_budget_line_add(actor=self.request.user, proposal=self.object, **form.cleaned_data)  # type: ignore[arg-type]
+
+
+class BudgetLineChangeView(ProposalStepView):
+    """Corrects one line of the draft's budget; `?line=<id>` (the link beside each line) chooses it."""
+
+    step = "edit"
+    form_class = forms.BudgetLineChangeForm
+    title = _l("Ubah rincian anggaran")
+    success_message = _l("Rincian anggaran diubah.")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        lines = self.object.budget_lines.all()
+        kwargs["lines"] = lines
+        if self.request.method == "GET":
+            chosen = _int_or_none(self.request.GET.get("line"))
+            line = lines.filter(pk=chosen).first() if chosen is not None else None
+            if line is not None:
+                kwargs["initial"] = {
+                    **kwargs.get("initial", {}),
+                    "line": line,
+                    "item": line.item,
+                    "quantity": line.quantity,
+                    "unit_cost": line.unit_cost,
+                }
+        return kwargs
+
+    def perform(self, form: Any) -> Any:
+        return proposals.proposal_budget_line_change(actor=self.request.user, **form.cleaned_data)  # type: ignore[arg-type]
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 class BudgetLineRemoveView(ProposalStepView):

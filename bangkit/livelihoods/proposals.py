@@ -7,10 +7,11 @@ done, no open high risk) is shown to every reviewer but blocks nothing: a propos
 weighs, and a person with a missed visit or a group business started by someone else may still deserve funding.
 The reviewers see the warnings and decide, with their names on the decision.
 
-Funding goes through the assistance module, so that the money is approved, paid, reconciled and audited like any
-other grant: `proposal_fund` creates one entitlement for the approved amount under the chosen cash scheme, held to
-that scheme's own rules (where the person lives, a verified bank account, consent, one entitlement per person per
-scheme), in a draft tranche *the funding officer prepares* — the latest such draft of the scheme, else a new one.
+Funding goes through the assistance module, so that the grant is approved, paid or handed over, reconciled and
+audited like any other: `proposal_fund` creates one entitlement for the approved amount under the chosen scheme, held
+to that scheme's own rules (where the person lives, consent, one entitlement per person per scheme, and a verified
+bank account only where the scheme asks for one: a cash scheme that requires it, never an in-kind one), in a draft
+tranche *the funding officer prepares* — the latest such draft of the scheme, else a new one.
 Being its preparer, the funder can never approve that tranche (assistance's maker-checker constraint): another
 finance officer approves, sends and reconciles it as usual.
 """
@@ -98,8 +99,12 @@ def _check_amount(amount: int, field: str) -> None:
         raise ServiceError(_("Jumlah ini terlalu besar; periksa angka nolnya."), field=field)
 
 
-def _check_enterprise(person: Person, enterprise: Enterprise | None) -> None:
-    if enterprise is not None and not enterprise.members.filter(person=person, left_on__isnull=True).exists():
+def _check_enterprise(actor: Any, person: Person, enterprise: Enterprise | None) -> None:
+    if enterprise is None:
+        return
+    if not holds_over(actor, "livelihoods.view_enterprise", enterprise.region_id):
+        raise ServiceError(_("Usaha ini tidak ditemukan atau di luar yurisdiksi Anda."), field="enterprise")
+    if not enterprise.members.filter(person=person, left_on__isnull=True).exists():
         raise ServiceError(_("Orang ini bukan anggota usaha tersebut."), field="enterprise")
 
 
@@ -130,7 +135,7 @@ def proposal_create(
     require_on_person(actor, Proposal, "add", person)
     refuse_merged(person)
     _check_amount(amount_requested, "amount_requested")
-    _check_enterprise(person, enterprise)
+    _check_enterprise(actor, person, enterprise)
     proposal = Proposal(
         person=person,
         enterprise=enterprise,
@@ -158,7 +163,7 @@ def proposal_update(*, actor: User, proposal: Proposal, **values: Any) -> Propos
     if "amount_requested" in values:
         _check_amount(values["amount_requested"], "amount_requested")
     if "enterprise" in values:
-        _check_enterprise(row.person, values["enterprise"])
+        _check_enterprise(actor, row.person, values["enterprise"])
     for name, value in values.items():
         setattr(row, name, value.strip() if isinstance(value, str) else value)
     clean(row)
@@ -188,6 +193,34 @@ def proposal_budget_line_remove(*, actor: User, proposal: Proposal, line: Propos
     if line.proposal_id != row.pk:
         raise ServiceError(_("Rincian ini bukan milik proposal ini."), field="line")
     line.delete()
+
+
+@transaction.atomic
+def proposal_budget_line_change(
+    *,
+    actor: User,
+    line: ProposalBudgetLine,
+    item: str | None = None,
+    quantity: int | None = None,
+    unit_cost: int | None = None,
+) -> ProposalBudgetLine:
+    """Corrects one line of a draft's budget: what, how many, at what price (what is not given stays). Checked as
+    a new line is; like the other lines, it must add up with them to the amount requested when the draft is
+    submitted. The change is kept in the line's history."""
+    row = _locked(line.proposal, "edit", actor)
+    locked = ProposalBudgetLine.objects.select_for_update().filter(pk=line.pk, proposal=row).first()
+    if locked is None:
+        raise ServiceError(_("Rincian anggaran ini sudah tidak ada."), field="line")
+    if item is not None:
+        locked.item = item.strip()
+    if quantity is not None:
+        locked.quantity = quantity
+    if unit_cost is not None:
+        locked.unit_cost = unit_cost
+    _check_amount(locked.quantity * locked.unit_cost, "unit_cost")
+    clean(locked)
+    locked.save()
+    return locked
 
 
 @transaction.atomic
@@ -326,17 +359,24 @@ def proposal_return(*, actor: User, proposal: Proposal, reason: str) -> Proposal
 # --- funding and after -------------------------------------------------------------------------------------------
 
 
+def _pays_to_account(scheme: Scheme) -> bool:
+    """Whether an entitlement under `scheme` is paid into a bank account: cash is, in-kind is handed over."""
+    return scheme.kind == SchemeKind.CASH
+
+
 @transaction.atomic
 def proposal_fund(*, actor: User, proposal: Proposal, scheme: Scheme) -> Proposal:
-    """Funds an approved proposal under a cash `scheme`: an entitlement of the approved amount in a draft tranche
-    the actor prepares (see the module's docstring). Refused, with the reason, when the person does not meet the
-    scheme's rules or already has an entitlement under it."""
+    """Funds an approved proposal under `scheme`: an entitlement of the approved amount in a draft tranche the actor
+    prepares (see the module's docstring). Refused, with the reason, when the person does not meet the scheme's
+    rules (a verified bank account among them only where the scheme requires one) or already has an entitlement
+    under it."""
     row = _locked(proposal, "fund", actor)
-    if scheme.kind != SchemeKind.CASH:
-        raise ServiceError(_("Pilih skema bantuan uang: proposal dibayar ke rekening."), field="scheme")
     require_on_scheme(actor, PREPARE_TRANCHE, scheme)
     # The scheme's lock, as tranche fills take it: a fill at the same moment cannot add the same person.
     scheme = Scheme.objects.select_for_update().select_related("region").get(pk=scheme.pk)
+    if not _pays_to_account(scheme) and assistance_selectors.package_value(scheme) <= 0:
+        # As a fill refuses it: an empty package could never be handed over.
+        raise ServiceError(_("Paket bantuan ini belum berisi barang; isi paketnya dulu."), field="scheme")
     already = (
         Entitlement.objects.filter(scheme=scheme, person=row.person_id)
         .exclude(tranche__state=TrancheState.CANCELLED)
@@ -347,13 +387,17 @@ def proposal_fund(*, actor: User, proposal: Proposal, scheme: Scheme) -> Proposa
             _("Orang ini sudah punya hak bantuan dalam skema ini (satu hak per orang per skema); pilih skema lain."),
             field="scheme",
         )
+    # The scheme's own rules decide (assistance.selectors.eligible_people): a verified account is one of them only
+    # where the scheme requires it. `paid_to` is the verified account if the person has one, else None.
     eligible = assistance_selectors.eligible_people(actor=actor, scheme=scheme, on=timezone.localdate())
-    paid_to = eligible.filter(pk=row.person_id).values_list("paid_to", flat=True).first()  # type: ignore[misc]
-    if paid_to is None:
+    found = eligible.filter(pk=row.person_id).values_list("pk", "paid_to").first()  # type: ignore[misc]
+    if found is None:
         rules = "; ".join(assistance_selectors.eligibility_rules(scheme))
         raise ServiceError(
             _("Orang ini tidak memenuhi aturan skema ini (%(rules)s).") % {"rules": rules}, field="scheme"
         )
+    # As a tranche fill does: a cash entitlement goes to the verified account (if any), an in-kind one to none.
+    paid_to = found[1] if _pays_to_account(scheme) else None
     tranche = Tranche.objects.filter(scheme=scheme, state=TrancheState.DRAFT, prepared_by=actor).order_by(
         "-number"
     ).first() or tranche_create(actor=actor, scheme=scheme)
@@ -401,7 +445,7 @@ def proposal_milestone_record(
         raise ServiceError(_("Capaian ini bukan milik proposal ini."), field="milestone")
     if locked.done_on is not None:
         raise ServiceError(_("Capaian ini sudah dicatat."), field="milestone")
-    _require_not_future(done_on, "done_on")
+    _require_not_future(done_on, "done_on", row.person.region_id)
     if row.funded_at and done_on < timezone.localdate(row.funded_at):
         raise ServiceError(_("Tanggal tidak boleh sebelum proposal didanai."), field="done_on")
     locked.done_on, locked.note = done_on, note.strip()

@@ -10,28 +10,35 @@ supervisor of the district.
 from __future__ import annotations
 
 import calendar
+import json
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from itertools import islice
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext
 
 from bangkit.accounts.models import User
 from bangkit.accounts.roles import APPROVE_CASE
 from bangkit.assistance.choices import EntitlementState
 from bangkit.assistance.models import Entitlement, Scheme, follow_up_intervals
+from bangkit.audit.history import log_bulk_created
 from bangkit.cases.choices import CaseEventKind
-from bangkit.cases.models import Case
+from bangkit.cases.models import Case, Task
 from bangkit.cases.services.access import eligible_users, site_language
-from bangkit.cases.services.care import task_give
+from bangkit.cases.services.care import task_give, tasks_give
 from bangkit.cases.services.timeline import record_event
 from bangkit.core.exceptions import NotPermitted, OutOfJurisdiction, ServiceError
+from bangkit.core.expressions import Among
 from bangkit.core.scoping import holds_over
 from bangkit.core.uploads import checked_scan
 from bangkit.core.validation import clean
@@ -47,6 +54,7 @@ from bangkit.livelihoods.choices import (
     RiskFactor,
     RiskLevel,
     RiskSource,
+    RunState,
 )
 from bangkit.livelihoods.models import (
     MAX_MONTHLY_RUPIAH,
@@ -66,21 +74,27 @@ from bangkit.notifications.kinds import NotificationKind
 from bangkit.notifications.services import notify
 from bangkit.programs.choices import EventKind
 from bangkit.programs.models import Certificate
+from bangkit.regions.models import Region
+from bangkit.regions.timezones import local_today
 from bangkit.registry.choices import DepartureRoute
 from bangkit.registry.models import Person
 from bangkit.registry.selectors.details import refuse_merged, require_on_person
 
+logger = logging.getLogger(__name__)
+
 CHANGE_WEIGHTS = "livelihoods.change_riskweight"
+VIEW_ALERT = "livelihoods.view_alert"
 ALERT_NOTIFICATION = NotificationKind(
     "livelihoods.alert", _l("Peringatan tindak lanjut"), email=True, icon="exclamation-triangle"
 )
 # A visit not recorded this many days after its date becomes a task for the case worker; as many days later again,
 # one for the district's supervisor too.
 OVERDUE_GRACE_DAYS = 14
+RESCORE_STALLED_AFTER = timedelta(minutes=15)
 ESCALATION_DAYS = 14
 SCHEDULE_BATCH = 5_000
 # A skills training nobody paid a grant for is followed up as a grant is by default.
-TRAINING_FOLLOW_UP_MONTHS = (3, 6, 12)
+DEFAULT_FOLLOW_UP_MONTHS = (3, 6, 12)
 
 
 def add_months(day: date, months: int) -> date:
@@ -110,7 +124,7 @@ def enterprise_create(
     `region` says otherwise."""
     require_on_person(actor, Enterprise, "add", owner)
     refuse_merged(owner)
-    _require_not_future(started_on, "started_on")
+    _require_not_future(started_on, "started_on", owner.region_id)
     enterprise = Enterprise(
         name=name.strip(),
         form=form,
@@ -137,6 +151,7 @@ def enterprise_member_add(
     require_on_person(actor, EnterpriseMember, "add", person)
     refuse_merged(person)
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _require_on_enterprise(actor, locked)
     if locked.form == EnterpriseForm.INDIVIDUAL:
         raise ServiceError(
             _("Usaha perorangan hanya punya satu pemilik; jadikan kelompok (KUBE) dulu."), field="person"
@@ -153,8 +168,8 @@ def enterprise_status_change(
 ) -> Enterprise:
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     _require_on_enterprise(actor, locked)
-    on = on or timezone.localdate()
-    _require_not_future(on, "on")
+    on = on or local_today(locked.region_id)
+    _require_not_future(on, "on", locked.region_id)
     if status == locked.status:
         raise ServiceError(_("Usaha sudah berstatus ini."), field="status")
     if status == EnterpriseStatus.PLANNED:
@@ -188,54 +203,83 @@ def enterprise_capital_add(*, actor: User, enterprise: Enterprise, entitlement: 
 # --- follow-up visits --------------------------------------------------------------------------------------------
 
 
-def follow_ups_schedule() -> int:
+def follow_ups_schedule(*, entitlement_ids: Iterable[int] | None = None) -> int:
     """Schedules the visits of every grant paid or handed over, and of every skills training completed, that has
-    none yet: a grant at its scheme's intervals, a training at TRAINING_FOLLOW_UP_MONTHS. A training that a scheme
-    rewards (its `completed_event`) is followed up through that scheme's grants, not twice. Safe to run at any time
-    and as often as wanted (a task after each payment round, and daily from cron): the unique constraints keep one
-    visit per grant or certificate and interval. Returns how many were scheduled."""
+    none yet: a grant at its scheme's intervals, a training at DEFAULT_FOLLOW_UP_MONTHS. A training that a scheme
+    rewards (its `completed_event`) is followed up through that scheme's grants, not twice. `entitlement_ids`: only
+    those grants (what a payment round just paid), no trainings. Safe to run at any time and as often as wanted (a
+    task after each payment round, and daily from cron): the unique constraints keep one visit per grant or
+    certificate and interval. Returns how many were scheduled."""
+    grants = Entitlement.objects.filter(state=EntitlementState.PAID, paid_on__isnull=False)
+    if entitlement_ids is not None:
+        grants = grants.filter(Among("id", entitlement_ids))
     paid = (
-        Entitlement.objects.filter(state=EntitlementState.PAID, paid_on__isnull=False)
-        .exclude(pk__in=FollowUp.objects.filter(entitlement__isnull=False).values("entitlement_id"))
-        .values_list("pk", "person_id", "paid_on", "scheme__follow_up_months")
-        .order_by("pk")
-    )
-    trained = (
-        Certificate.objects.filter(revoked_on__isnull=True, enrolment__event__kind=EventKind.SKILLS_TRAINING)
-        .exclude(enrolment__event__in=Scheme.objects.filter(completed_event__isnull=False).values("completed_event"))
-        .exclude(pk__in=FollowUp.objects.filter(certificate__isnull=False).values("certificate_id"))
-        .values_list("pk", "enrolment__person_id", "issued_on")
+        grants.exclude(pk__in=FollowUp.objects.filter(entitlement__isnull=False).values("entitlement_id"))
+        .values_list("pk", "person_id", "person__region_id", "paid_on", "scheme_id", "scheme__follow_up_months")
         .order_by("pk")
     )
     visits = (
         FollowUp(
             person_id=person_id,
+            region_id=region_id,
             entitlement_id=entitlement_id,
             months_after=interval,
             granted_on=paid_on,
             due_on=add_months(paid_on, interval),
         )
-        for entitlement_id, person_id, paid_on, months in paid.iterator(chunk_size=SCHEDULE_BATCH)
+        for entitlement_id, person_id, region_id, paid_on, scheme_id, months in paid.iterator(chunk_size=SCHEDULE_BATCH)
         if paid_on is not None  # filtered above
-        for interval in follow_up_intervals(months)
+        for interval in _scheme_intervals(scheme_id, months)
     )
-    training_visits = (
-        FollowUp(
-            person_id=person_id,
-            certificate_id=certificate_id,
-            months_after=interval,
-            granted_on=issued_on,
-            due_on=add_months(issued_on, interval),
+    sources: list[Iterable[FollowUp]] = [visits]
+    if entitlement_ids is None:
+        trained = (
+            Certificate.objects.filter(revoked_on__isnull=True, enrolment__event__kind=EventKind.SKILLS_TRAINING)
+            .exclude(
+                enrolment__event__in=Scheme.objects.filter(completed_event__isnull=False).values("completed_event")
+            )
+            .exclude(pk__in=FollowUp.objects.filter(certificate__isnull=False).values("certificate_id"))
+            .values_list("pk", "enrolment__person_id", "enrolment__person__region_id", "issued_on")
+            .order_by("pk")
         )
-        for certificate_id, person_id, issued_on in trained.iterator(chunk_size=SCHEDULE_BATCH)
-        for interval in TRAINING_FOLLOW_UP_MONTHS
-    )
+        sources.append(
+            FollowUp(
+                person_id=person_id,
+                region_id=region_id,
+                certificate_id=certificate_id,
+                months_after=interval,
+                granted_on=issued_on,
+                due_on=add_months(issued_on, interval),
+            )
+            for certificate_id, person_id, region_id, issued_on in trained.iterator(chunk_size=SCHEDULE_BATCH)
+            for interval in DEFAULT_FOLLOW_UP_MONTHS
+        )
     created = 0
-    for source in (visits, training_visits):
-        while batch := list(islice(source, SCHEDULE_BATCH)):
+    for source in sources:
+        source_iterator = iter(source)
+        while batch := list(islice(source_iterator, SCHEDULE_BATCH)):
             with transaction.atomic():
-                created += len(FollowUp.objects.bulk_create(batch, ignore_conflicts=True))
+                # Another run may have scheduled some of them meanwhile: count what this one added.
+                before = _visits_of(batch).count()
+                FollowUp.objects.bulk_create(batch, ignore_conflicts=True)
+                created += _visits_of(batch).count() - before
     return created
+
+
+def _visits_of(batch: list[FollowUp]) -> QuerySet[FollowUp]:
+    grants = {visit.entitlement_id for visit in batch if visit.entitlement_id}
+    certificates = {visit.certificate_id for visit in batch if visit.certificate_id}
+    return FollowUp.objects.filter(Among("entitlement_id", grants) | Among("certificate_id", certificates))
+
+
+def _scheme_intervals(scheme_id: int, months: str) -> list[int]:
+    """A scheme's intervals; one stored unreadable (written around the form) is followed up at the defaults and
+    logged, rather than stopping every other scheme's scheduling."""
+    try:
+        return follow_up_intervals(months)
+    except ValidationError:
+        logger.warning("scheme %s has unreadable follow-up months %r: using the defaults", scheme_id, months)
+        return list(DEFAULT_FOLLOW_UP_MONTHS)
 
 
 @transaction.atomic
@@ -264,7 +308,7 @@ def follow_up_record(
     require_on_person(actor, FollowUp, "change", locked.person)
     if locked.state != FollowUpState.SCHEDULED:
         raise ServiceError(_("Kunjungan ini sudah dicatat atau dibatalkan."))
-    _require_not_future(visited_on, "visited_on")
+    _require_not_future(visited_on, "visited_on", locked.person.region_id)
     if visited_on < locked.granted_on:
         raise ServiceError(
             _("Kunjungan tidak boleh sebelum tanggal bantuan (%(day)s).")
@@ -281,8 +325,11 @@ def follow_up_record(
             raise ServiceError(_("Jumlah ini terlalu besar; periksa angka nolnya."), field=field)
     if business == BusinessRunning.NO_BUSINESS and (monthly_revenue or monthly_profit):
         raise ServiceError(_("Omzet dan laba diisi hanya bila ada usaha."), field="monthly_revenue")
-    if enterprise is not None and not enterprise.members.filter(person_id=locked.person_id).exists():
-        raise ServiceError(_("Orang ini bukan anggota usaha tersebut."), field="enterprise")
+    if enterprise is not None:
+        if not holds_over(actor, "livelihoods.view_enterprise", enterprise.region_id):
+            raise ServiceError(_("Usaha ini tidak ditemukan atau di luar yurisdiksi Anda."), field="enterprise")
+        if not enterprise.members.filter(person_id=locked.person_id).exists():
+            raise ServiceError(_("Orang ini bukan anggota usaha tersebut."), field="enterprise")
     locked.state = FollowUpState.DONE
     locked.visited_on = visited_on
     locked.recorded_by = actor
@@ -355,6 +402,7 @@ def follow_ups_escalate(*, today: date | None = None, actor: User | None = None)
     many of each were given. People without a case have no one to task: their visits stay on the district's worklist."""
     today = today or timezone.localdate()
     to_case_worker = to_supervisor = 0
+    responsible = ResponsibleWorkers()
     first = FollowUp.objects.filter(
         state=FollowUpState.SCHEDULED, escalation=0, due_on__lte=today - timedelta(days=OVERDUE_GRACE_DAYS)
     )
@@ -372,7 +420,12 @@ def follow_ups_escalate(*, today: date | None = None, actor: User | None = None)
                 case = current_case(follow_up.person_id)
                 if case is None:
                     continue
-                assignee = case.case_worker if level == 1 else district_supervisor(case.region_id)
+                region = follow_up.person.region_id
+                assignee = (
+                    responsible.worker(case, region)
+                    if level == 1
+                    else next(iter(responsible.supervisors(region)), None)
+                )
                 if assignee is None:
                     continue
                 with site_language():
@@ -402,6 +455,16 @@ def current_thresholds() -> RiskThresholds:
     return found or RiskThresholds(pk=1, **risk.DEFAULT_THRESHOLDS)
 
 
+def _hold_instrument() -> None:
+    """Waits for a change of the weights being saved, and keeps them from changing until this transaction ends: a
+    person scored now is scored either before a change commits (and the re-scoring it queues sees them) or under
+    the new weights, never under the old ones after that re-scoring went past them."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {RiskThresholds._meta.db_table} WHERE id = 1 FOR SHARE")  # noqa: S608
+    # SQLite's IMMEDIATE transactions already run one at a time.
+
+
 def person_rescore(
     *,
     person: Person,
@@ -413,11 +476,12 @@ def person_rescore(
 ) -> RiskScore:
     """Takes in what a source saw (each factor's latest observation wins), scores the person under the current
     weights, keeps the score in their series, and raises an alert when the level rises to high."""
-    weights, thresholds = current_weights(), current_thresholds()
     with transaction.atomic():
+        _hold_instrument()
         current, _created = PersonRisk.objects.select_for_update().get_or_create(
             person=person, defaults={"level_since": timezone.now()}
         )
+        weights, thresholds = current_weights(), current_thresholds()
         evidence = dict(current.evidence)
         for factor, seen in observations.items():
             # Visits typed in weeks later must not undo what a later visit found: the latest observation wins.
@@ -463,6 +527,10 @@ def risk_instrument_update(
     rows changed."""
     if not holds_over(actor, CHANGE_WEIGHTS, None):
         raise NotPermitted(_("Hanya administrator nasional yang mengubah bobot risiko."))
+    # Locked first: scoring one person waits for this change to commit (`_hold_instrument`).
+    current = RiskThresholds.objects.select_for_update().filter(pk=1).first() or RiskThresholds(
+        pk=1, **risk.DEFAULT_THRESHOLDS
+    )
     changed = 0
     for factor, (weight, rationale) in weights.items():
         if factor not in risk.BIT:
@@ -480,16 +548,14 @@ def risk_instrument_update(
         changed += 1
     if sum(current_weights().values()) == 0:
         raise ServiceError(_("Setidaknya satu faktor harus berbobot."))
-    if thresholds is not None:
-        current = RiskThresholds.objects.select_for_update().filter(pk=1).first() or RiskThresholds(
-            pk=1, **risk.DEFAULT_THRESHOLDS
-        )
-        if any(getattr(current, name) != value for name, value in thresholds.items()) or current._state.adding:
-            for name, value in thresholds.items():
-                setattr(current, name, value)
-            clean(current)
-            current.save()
-            changed += 1
+    if thresholds is not None and (
+        any(getattr(current, name) != value for name, value in thresholds.items()) or current._state.adding
+    ):
+        for name, value in thresholds.items():
+            setattr(current, name, value)
+        clean(current)
+        current.save()
+        changed += 1
     if changed:
         rescore_queue(actor=actor)
     return changed
@@ -500,24 +566,61 @@ def rescore_queue(*, actor: User | None) -> RescoreRun:
     from bangkit.livelihoods.tasks import rescore_everyone_task
 
     run = RescoreRun.objects.create(requested_by=actor, people_total=PersonRisk.objects.count())
-    transaction.on_commit(lambda: rescore_everyone_task.enqueue(run.pk))
+    transaction.on_commit(rescore_everyone_task.enqueue)
     return run
+
+
+def rescore_runs_work() -> None:
+    """Runs the newest queued re-scoring, then any queued while it ran, one at a time (a database constraint):
+    queued runs older than the newest are skipped, since it re-scores everyone under the newest weights. When
+    another worker is running one, returns at once: that worker takes what is queued when it ends."""
+    while (claimed := _rescore_claim()) is not None:
+        run_pk: int = claimed
+
+        def progress(done: int, total: int, run_pk: int = run_pk) -> None:
+            RescoreRun.objects.filter(pk=run_pk).update(people_done=done, people_total=total, updated_at=timezone.now())
+
+        try:
+            changed = rescore_everyone(progress=progress)
+        except Exception:
+            logger.exception("risk re-scoring run %s failed", run_pk)
+            RescoreRun.objects.filter(pk=run_pk).update(state=RunState.FAILED, finished_at=timezone.now())
+            raise
+        RescoreRun.objects.filter(pk=run_pk).update(
+            state=RunState.DONE, level_changes=changed, finished_at=timezone.now()
+        )
+
+
+def _rescore_claim() -> int | None:
+    now = timezone.now()
+    with transaction.atomic():
+        # A worker killed mid-run (no progress for this long) would otherwise hold every later run back.
+        RescoreRun.objects.filter(state=RunState.RUNNING, updated_at__lt=now - RESCORE_STALLED_AFTER).update(
+            state=RunState.FAILED, finished_at=now
+        )
+        queued = RescoreRun.objects.filter(state=RunState.QUEUED)
+        newest = queued.order_by("-pk").values_list("pk", flat=True).first()
+        if newest is None:
+            return None
+        try:
+            with transaction.atomic():
+                claimed = RescoreRun.objects.filter(pk=newest, state=RunState.QUEUED).update(
+                    state=RunState.RUNNING, updated_at=now
+                )
+        except IntegrityError:
+            return None  # another one is running
+        if not claimed:
+            return None
+        queued.filter(pk__lt=newest).update(state=RunState.SKIPPED, finished_at=now)
+        return newest
 
 
 def rescore_everyone(*, progress: Callable[[int, int], None] | None = None, chunk: int = 50_000) -> int:
     """Re-scores every person's current risk under the current weights, in SQL, a range of ids at a time (so that
     progress shows and no transaction holds a million rows). People rising to high get their alert; every change of
-    level is kept in the person's series. Returns how many people changed level."""
-    weights, thresholds = current_weights(), current_thresholds()
-    score_sql = " + ".join(
-        f"(CASE WHEN (present & {risk.BIT[factor]}) <> 0 THEN {weights[factor]} ELSE 0 END)" for factor in risk.FACTORS
-    )
-    score_sql = f"({score_sql})"
-    level_sql = (
-        f"CASE WHEN {score_sql} >= {thresholds.high_from} THEN 'high' "
-        f"WHEN {score_sql} >= {thresholds.medium_from} THEN 'medium' ELSE 'low' END"
-    )
-    table = PersonRisk._meta.db_table
+    level is kept in the person's series. Returns how many people changed level. One run at a time
+    (`rescore_everyone_task`); the weights are read again for each range, so a change during a run reaches the
+    rest of it, and the run that change queued redoes the whole."""
     bounds = PersonRisk.objects.aggregate(low=Min("id"), high=Max("id"))
     low, high = bounds["low"], bounds["high"]
     if low is None:
@@ -526,98 +629,196 @@ def rescore_everyone(*, progress: Callable[[int, int], None] | None = None, chun
     start = low
     while start <= high:
         end = start + chunk
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, person_id, level, {score_sql}, {level_sql} FROM {table} "  # noqa: S608
-                f"WHERE id >= %s AND id < %s AND (score <> {score_sql} OR level <> {level_sql})",
-                [start, end],
-            )
-            moved = cursor.fetchall()
-            cursor.execute(
-                f"UPDATE {table} SET score = {score_sql}, level = {level_sql}, updated_at = %s "  # noqa: S608
-                f"WHERE id >= %s AND id < %s AND (score <> {score_sql} OR level <> {level_sql})",
-                [timezone.now(), start, end],
-            )
-            _after_rescore(moved, weights, thresholds)
-            changed_level += sum(1 for _pk, _person, before, _score, after in moved if before != after)
+        with transaction.atomic():
+            weights, thresholds = current_weights(), current_thresholds()
+            moved = _rescore_range(start, end, weights, thresholds)
+            changed_level += _after_rescore(moved, weights, thresholds)
         if progress is not None:
             progress(min(end, high + 1) - low, high + 1 - low)
         start = end
     return changed_level
 
 
-def _after_rescore(moved: list[tuple[Any, ...]], weights: Mapping[str, int], thresholds: RiskThresholds) -> None:
-    today = timezone.localdate()
-    now = timezone.now()
-    level_moved = [
-        (pk, person_id, before, score, after) for pk, person_id, before, score, after in moved if before != after
-    ]
-    if not level_moved:
-        return
-    PersonRisk.objects.filter(pk__in=[pk for pk, *_rest in level_moved]).update(level_since=now)
-    evidence = dict(PersonRisk.objects.filter(pk__in=[pk for pk, *_rest in level_moved]).values_list("pk", "evidence"))
-    RiskScore.objects.bulk_create(
-        RiskScore(
-            person_id=person_id,
-            score=score,
-            level=after,
-            source=RiskSource.WEIGHTS,
-            scored_on=today,
-            factors=risk.explain(evidence[pk], weights),
+def _rescore_range(
+    start: int, end: int, weights: Mapping[str, int], thresholds: RiskThresholds
+) -> list[tuple[int, int, str, int, str, Any]]:
+    """Re-scores the people whose risk row id is in [start, end) and whose score or level the weights change;
+    returns (id, person id, level before, score, level after, evidence) of each."""
+    table = PersonRisk._meta.db_table
+
+    def rules(row: str) -> tuple[str, str, str]:
+        """The new score, the new level, and what changes, in SQL over the columns of `row` ("" or "risk.")."""
+        score = " + ".join(
+            f"(CASE WHEN ({row}present & {risk.BIT[factor]}) <> 0 THEN {weights[factor]} ELSE 0 END)"
+            for factor in risk.FACTORS
         )
-        for pk, person_id, _before, score, after in level_moved
-    )
-    risen = [(person_id, score) for _pk, person_id, before, score, after in level_moved if after == RiskLevel.HIGH]
-    if risen:
-        people = Person.objects.in_bulk([person_id for person_id, _score in risen])
-        for person_id, score in risen:
-            alert_raise(
-                person=people[person_id],
-                kind=AlertKind.HIGH_RISK,
-                reason=_("Skor risiko %(score)d (tinggi) setelah bobot faktor diubah.") % {"score": score},
-                visit_within_days=thresholds.high_visit_days,
-                actor=None,
+        level = (
+            f"CASE WHEN ({score}) >= {thresholds.high_from} THEN 'high' "
+            f"WHEN ({score}) >= {thresholds.medium_from} THEN 'medium' ELSE 'low' END"
+        )
+        # SET expressions read the row as it was: level_since moves only when the level does.
+        assign = (
+            f"score = {score}, level = {level}, updated_at = %s, "
+            f"level_since = CASE WHEN {row}level <> {level} THEN %s ELSE {row}level_since END"
+        )
+        return f"({score})", level, assign
+
+    score, level, assign = rules("")
+    stale = f"id >= %s AND id < %s AND (score <> {score} OR level <> {level})"
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement: the rows are locked as they are read, and each one's old level comes back beside the
+            # new, so that a visit recorded meanwhile cannot slip between a read and the write.
+            cursor.execute(
+                f"UPDATE {table} AS risk SET {rules('risk.')[2]} "  # noqa: S608 - weights, thresholds are integers
+                f"FROM (SELECT id, level FROM {table} WHERE {stale} FOR UPDATE) AS before "
+                "WHERE risk.id = before.id "
+                "RETURNING risk.id, risk.person_id, before.level, risk.score, risk.level, risk.evidence",
+                [now, now, start, end],
             )
+            moved = cursor.fetchall()
+        else:
+            # SQLite: the IMMEDIATE transaction holds the database from the read to the write.
+            cursor.execute(
+                f"SELECT id, person_id, level, {score}, {level}, evidence FROM {table} WHERE {stale}",  # noqa: S608
+                [start, end],
+            )
+            moved = cursor.fetchall()
+            cursor.execute(f"UPDATE {table} SET {assign} WHERE {stale}", [now, now, start, end])  # noqa: S608
+    # A raw cursor returns JSON as text on both databases.
+    return [(*row[:5], json.loads(row[5])) for row in moved]
+
+
+def _after_rescore(
+    moved: list[tuple[int, int, str, int, str, Any]], weights: Mapping[str, int], thresholds: RiskThresholds
+) -> int:
+    """Keeps each change of level in the person's series and raises the alerts of those who rose to high; returns
+    how many changed level."""
+    today = timezone.localdate()
+    level_moved = [row for row in moved if row[2] != row[4]]
+    RiskScore.objects.bulk_create(
+        (
+            RiskScore(
+                person_id=person_id,
+                score=score,
+                level=after,
+                source=RiskSource.WEIGHTS,
+                scored_on=today,
+                factors=risk.explain(evidence, weights),
+            )
+            for _pk, person_id, _before, score, after, evidence in level_moved
+        ),
+        batch_size=2_000,
+    )
+    risen = {
+        person_id: _("Skor risiko %(score)d (tinggi) setelah bobot faktor diubah.") % {"score": score}
+        for _pk, person_id, _before, score, after, _evidence in level_moved
+        if after == RiskLevel.HIGH
+    }
+    alerts_raise(kind=AlertKind.HIGH_RISK, reasons=risen, visit_within_days=thresholds.high_visit_days, actor=None)
+    return len(level_moved)
 
 
 # --- alerts and departures ---------------------------------------------------------------------------------------
 
 
 def alert_raise(*, person: Person, kind: str, reason: str, actor: Any, visit_within_days: int = 7) -> Alert | None:
-    """Opens an alert unless one of this kind is already open for the person (then None), with a task on their
-    case for the case worker to visit within `visit_within_days`, and tells the case worker and the district's
-    supervisors (in the application and by e-mail: its title and a link, never the reason)."""
-    case = current_case(person.pk)
-    task = None
+    """One person's alert (`alerts_raise`); None when one of this kind is already open for them."""
+    raised = alerts_raise(kind=kind, reasons={person.pk: reason}, actor=actor, visit_within_days=visit_within_days)
+    return raised[0] if raised else None
+
+
+def alerts_raise(*, kind: str, reasons: Mapping[int, str], actor: Any, visit_within_days: int = 7) -> list[Alert]:
+    """Opens an alert of `kind` for each person of `reasons` (person id → reason) who has none of this kind open,
+    each with a task on the person's case for whoever answers for them (`responsible_worker`) to visit within
+    `visit_within_days`, and tells those workers and the district's supervisors: of a single alert, its reason in
+    the application (by e-mail only its title and a link); of several (a re-scoring), once each, how many."""
+    if not reasons:
+        return []
+    people = dict(Person.objects.filter(Among("id", reasons)).values_list("pk", "region_id"))
+    cases = current_cases(list(people))
+    responsible = ResponsibleWorkers()
+    with site_language():
+        title = _("Kunjungi segera: %(kind)s") % {"kind": AlertKind(kind).label}
     try:
         with transaction.atomic():
-            alert = Alert.objects.create(person=person, kind=kind, reason=reason[:500])
-            if case is not None and case.case_worker is not None:
-                with site_language():
-                    title = _("Kunjungi segera: %(kind)s") % {"kind": AlertKind(kind).label}
-                task = task_give(
-                    actor=actor,
-                    case=case,
-                    title=title,
-                    due_on=timezone.localdate() + timedelta(days=visit_within_days),
-                    assigned_to=case.case_worker,
+            already = set(
+                Alert.objects.filter(Among("person_id", people), kind=kind, resolved_at__isnull=True).values_list(
+                    "person_id", flat=True
                 )
-                alert.task = task
-                alert.save(update_fields=["task", "updated_at"])
+            )
+            fresh = [pk for pk in people if pk not in already]
+            tasks: dict[int, Task] = {}
+            for pk in fresh:
+                case = cases.get(pk)
+                worker = responsible.worker(case, people[pk]) if case is not None else None
+                if case is not None and worker is not None:
+                    due_on = local_today(people[pk]) + timedelta(days=visit_within_days)
+                    tasks[pk] = Task(case=case, title=title, due_on=due_on, assigned_to=worker)
+            tasks_give(actor=actor, tasks=list(tasks.values()))
+            alerts = Alert.objects.bulk_create(
+                [
+                    Alert(person_id=pk, region_id=people[pk], kind=kind, reason=reasons[pk][:500], task=tasks.get(pk))
+                    for pk in fresh
+                ],
+                batch_size=1_000,
+            )
+            log_bulk_created(alerts, actor=actor)
     except IntegrityError:
-        return None
-    recipients = list(district_supervisors(person.region_id))
-    if case is not None and case.case_worker is not None:
-        recipients.insert(0, case.case_worker)
-    notify(
-        recipients=recipients,
-        kind=ALERT_NOTIFICATION.code,
-        title=AlertKind(kind).label,
-        body=reason,
-        url=reverse("registry:person_detail", args=[person.pk]) + "?tab=follow_up",
-        region=person.region,
-    )
-    return alert
+        return []  # raised meanwhile by another visit of the same person
+    _tell_of_alerts(kind, alerts, people, cases, responsible, reasons)
+    return alerts
+
+
+# In each recipient's own language (`notify` renders lazy texts per recipient).
+_people_alerted = lazy(
+    lambda count: (
+        ngettext(
+            "%(count)d orang dalam wilayah Anda mendapat peringatan ini.",
+            "%(count)d orang dalam wilayah Anda mendapat peringatan ini.",
+            count,
+        )
+        % {"count": count}
+    ),
+    str,
+)
+
+
+def _tell_of_alerts(
+    kind: str,
+    alerts: list[Alert],
+    people: Mapping[int, str],
+    cases: Mapping[int, Case],
+    responsible: ResponsibleWorkers,
+    reasons: Mapping[int, str],
+) -> None:
+    told: dict[int, tuple[User, list[int]]] = {}
+    for alert in alerts:
+        region = people[alert.person_id]
+        case = cases.get(alert.person_id)
+        worker = responsible.case_worker(case, region) if case is not None else None
+        for user in ([worker] if worker else []) + responsible.supervisors(region):
+            told.setdefault(user.pk, (user, []))[1].append(alert.person_id)
+    for user, person_ids in told.values():
+        if len(person_ids) == 1:
+            person_id = person_ids[0]
+            notify(
+                recipients=[user],
+                kind=ALERT_NOTIFICATION.code,
+                title=AlertKind(kind).label,
+                body=reasons[person_id],
+                url=reverse("registry:person_detail", args=[person_id]) + "?tab=follow_up",
+                region=Region.objects.filter(pk=people[person_id]).first(),
+            )
+        else:
+            notify(
+                recipients=[user],
+                kind=ALERT_NOTIFICATION.code,
+                title=AlertKind(kind).label,
+                body=_people_alerted(len(person_ids)),
+                url=reverse("livelihoods:worklist"),
+            )
 
 
 @transaction.atomic
@@ -649,7 +850,7 @@ def remigration_record(
     the person's risk."""
     require_on_person(actor, Remigration, "add", person)
     refuse_merged(person)
-    _require_not_future(departed_on, "departed_on")
+    _require_not_future(departed_on, "departed_on", person.region_id)
     if country.upper() == "ID":
         raise ServiceError(_("Negara tujuan harus di luar Indonesia."), field="country")
     departure = Remigration(
@@ -698,14 +899,21 @@ def remigration_record(
 # --- helpers -----------------------------------------------------------------------------------------------------
 
 
-def current_case(person_id: int) -> Case | None:
-    """The person's open case, else the one closed last (as the case timeline does)."""
-    return (
-        Case.objects.filter(person_id=person_id)
+def current_cases(person_ids: Iterable[int]) -> dict[int, Case]:
+    """Each person's open case, else the one closed last (as the case timeline does), with its case worker."""
+    found: dict[int, Case] = {}
+    cases = (
+        Case.objects.filter(Among("person_id", person_ids))
         .select_related("case_worker")
-        .order_by(F("closed_on").desc(nulls_first=True), "-id")
-        .first()
+        .order_by("person_id", F("closed_on").desc(nulls_first=True), "-id")
     )
+    for case in cases.iterator(chunk_size=2_000):
+        found.setdefault(case.person_id, case)
+    return found
+
+
+def current_case(person_id: int) -> Case | None:
+    return current_cases([person_id]).get(person_id)
 
 
 def district_supervisors(region_code: str) -> QuerySet[User]:
@@ -719,8 +927,31 @@ def district_supervisors(region_code: str) -> QuerySet[User]:
     return User.objects.none()
 
 
-def district_supervisor(region_code: str) -> User | None:
-    return district_supervisors(region_code).first()
+class ResponsibleWorkers:
+    """Who answers for a person, remembered across the thousands of people of a re-scoring: the case worker of
+    their current case while that worker still holds alerts over where the person lives (not one who moved to
+    another district), else a supervisor of the person's regency (of the province when it has none)."""
+
+    def __init__(self) -> None:
+        self._supervisors: dict[str, list[User]] = {}
+        self._workers: dict[int, User] = {}
+
+    def supervisors(self, region_code: str) -> list[User]:
+        regency = ".".join(region_code.split(".")[:2])
+        if regency not in self._supervisors:
+            self._supervisors[regency] = list(district_supervisors(regency))
+        return self._supervisors[regency]
+
+    def case_worker(self, case: Case, region_code: str) -> User | None:
+        if case.case_worker is None:
+            return None
+        # One instance per worker, so that their grants are read once however many of their people come up.
+        worker = self._workers.setdefault(case.case_worker.pk, case.case_worker)
+        return worker if holds_over(worker, VIEW_ALERT, region_code) else None
+
+    def worker(self, case: Case, region_code: str) -> User | None:
+        supervisors = self.supervisors(region_code)
+        return self.case_worker(case, region_code) or (supervisors[0] if supervisors else None)
 
 
 def _timeline(person: Person, summary: str, *, actor: Any) -> None:
@@ -738,6 +969,9 @@ def _require_on_enterprise(actor: Any, enterprise: Enterprise) -> None:
         raise NotPermitted(_("Anda tidak berwenang mengubah usaha ini."))
 
 
-def _require_not_future(day: date | None, field: str) -> None:
-    if day is not None and day > timezone.localdate():
+def _require_not_future(day: date | None, field: str, region_code: str | None = None) -> None:
+    """Refuses a date after today where `region_code` lies (a visit in Jayapura at 01:00 is already tomorrow in
+    Jakarta's terms of yesterday), or in the active zone without one."""
+    today = local_today(region_code) if region_code else timezone.localdate()
+    if day is not None and day > today:
         raise ServiceError(_("Tanggal tidak boleh di masa depan."), field=field)

@@ -20,6 +20,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("proposals/<int:pk>/edit/", proposal_views.ProposalEditView.as_view(), name="proposal_edit"),
     path("proposals/<int:pk>/budget/add/", proposal_views.BudgetLineAddView.as_view(), name="proposal_budget_add"),
     path("proposals/<int:pk>/budget/remove/", proposal_views.BudgetLineRemoveView.as_view(), name="proposal_unbudget"),
+    path(
+        "proposals/<int:pk>/budget/change/",
+        proposal_views.BudgetLineChangeView.as_view(),
+        name="proposal_budget_change",
+    ),
     path("proposals/<int:pk>/attachments/add/", proposal_views.AttachmentAddView.as_view(), name="proposal_attach"),
     path("proposal-attachments/<int:pk>/", proposal_views.attachment_download, name="proposal_attachment"),
     path("proposals/<int:pk>/submit/", proposal_views.SubmitView.as_view(), name="proposal_submit"),

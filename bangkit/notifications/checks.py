@@ -32,3 +32,24 @@ def check_message_settings(app_configs: Any = None, **kwargs: Any) -> list[check
                     )
                 )
     return errors
+
+
+# Settings an installation may add to settings.py; each must then be a whole number of at least 1.
+OPTIONAL_COUNTS = (
+    "BANGKIT_EMAIL_MAX_ATTEMPTS",
+    "BANGKIT_NOTIFICATION_READ_RETENTION_DAYS",
+    "BANGKIT_NOTIFICATION_UNREAD_RETENTION_DAYS",
+    "BANGKIT_OUTBOX_RETENTION_DAYS",
+)
+
+
+@checks.register()
+def check_optional_counts(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    for name in OPTIONAL_COUNTS:
+        value = getattr(settings, name, None)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            errors.append(
+                checks.Error(f"{name} must be a whole number of at least 1, not {value!r}", id="notifications.E004")
+            )
+    return errors

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from bangkit.core.fields import EncryptedCharField, EncryptedTextField
 from bangkit.core.models import ScopedModel
-from bangkit.notifications.choices import Channel, MessagePurpose, MessageState
+from bangkit.notifications.choices import Channel, EmailState, MessagePurpose, MessageState
 from bangkit.registry.identifiers import mask_digits
 from bangkit.registry.models import choices_check
 
@@ -45,7 +45,17 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now, editable=False)
     read_at = models.DateTimeField(_("dibaca"), null=True, blank=True)
-    # Set when the e-mail is handed to the mail server: a repeated task sends it once.
+    # The e-mail (choices.EMAIL_TRANSITIONS): queued by `notify` for an e-mailed kind, sent by a task, tried again
+    # with growing waits after a failure (retry.EMAIL_RETRY), failed after the last attempt. Empty: not e-mailed.
+    email_state = models.CharField(
+        _("status e-mail"), max_length=10, choices=EmailState.choices, blank=True, default=""
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("percobaan e-mail"), default=0)
+    # While queued, when it may be sent (now, or after a retry's wait); while being sent, when its sender took it.
+    email_not_before = models.DateTimeField(_("e-mail dikirim paling cepat"), null=True, blank=True)
+    # Why the last attempt failed: the kind of error and the mail server's code, never the address.
+    email_error = models.CharField(_("galat e-mail terakhir"), max_length=300, blank=True)
+    # Set when the e-mail is handed to the mail server.
     emailed_at = models.DateTimeField(_("dikirim lewat e-mail"), null=True, blank=True)
 
     class Meta:
@@ -56,8 +66,15 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-id"], name="notification_inbox"),
             # The bell's COUNT reads only the unread ones.
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            # The e-mail sender's question (which are due, which were lost) and the failed e-mails' page: a few rows.
+            models.Index(
+                fields=["email_state", "email_not_before"],
+                condition=Q(email_state__in=["queued", "sending", "failed"]),
+                name="notification_email_pending",
+            ),
         ]
         constraints = [
+            choices_check("email_state", EmailState, name="notification_email_state_valid", nullable=True),
             models.CheckConstraint(
                 condition=Q(url="") | (Q(url__startswith="/") & ~Q(url__startswith="//")),
                 name="notification_url_inside_the_site",

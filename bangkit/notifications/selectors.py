@@ -1,11 +1,14 @@
-"""Reads: a user's own notifications, and the outbox messages a user may see (scoped by the person's region)."""
+"""Reads: a user's own notifications, the outbox messages a user may see (scoped by the person's region), and the
+failed notification e-mails of the users an administrator may see."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from bangkit.accounts.models import User
+from bangkit.notifications.choices import EmailState
 from bangkit.notifications.models import Notification, OutboxMessage
 from bangkit.registry.models import Person
 
@@ -51,3 +54,27 @@ def outbox_messages(user: Any) -> QuerySet[OutboxMessage]:
 
 def person_messages(user: Any, person: Person) -> QuerySet[OutboxMessage]:
     return outbox_messages(user).filter(person=person)
+
+
+def email_failures(user: Any) -> QuerySet[Notification]:
+    """The notification e-mails that failed, for good or waiting to be tried again, of the users `user` may see
+    (administrators: those of their jurisdictions), newest first. Only what the page shows is read: the recipient,
+    the kind, the times and the error, never the title or the body, which are the recipient's own."""
+    users = User.objects.restrict(user, "view")
+    failing = Q(email_state=EmailState.FAILED) | Q(email_state=EmailState.QUEUED, email_attempts__gt=0)
+    return (
+        Notification.objects.filter(failing, recipient__in=users)
+        .select_related("recipient")
+        .only(
+            "kind",
+            "created_at",
+            "email_state",
+            "email_attempts",
+            "email_not_before",
+            "email_error",
+            "recipient__full_name",
+            "recipient__email",
+            "recipient__is_active",
+        )
+        .order_by("-id")
+    )

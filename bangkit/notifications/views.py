@@ -1,5 +1,6 @@
-"""Pages: the user's own notifications (list, mark read, the bell's badge) and the outbox of messages to people
-(list, a message's page, cancelling, writing one from a person's page, the person's "Pesan" tab).
+"""Pages: the user's own notifications (list, mark read, the bell's badge), the administrators' list of failed
+notification e-mails, and the outbox of messages to people (list, a message's page, cancelling, writing one from a
+person's page, the person's "Pesan" tab).
 
 A notification is its recipient's alone: anyone else's answers 404, whatever their role. Outbox messages follow the
 person's region: 403 without the permission anywhere, 404 outside the jurisdictions. The number is always masked.
@@ -15,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -105,6 +106,32 @@ def bell(request: HttpRequest) -> HttpResponse:
     """The top bar's bell with the unread count, fetched by htmx after each page has loaded. Rendered without the
     request's context processors: the fragment needs no menu, and they would cost queries."""
     return HttpResponse(render_to_string("notifications/_bell.html", {"unread": selectors.unread_count(request.user)}))
+
+
+# The administrators' page of failed e-mails: whoever manages users, where they manage them.
+VIEW_USERS = "accounts.view_user"
+
+
+class EmailFailureListView(LoginRequiredMixin, generic.ListView):
+    """ "E-mail gagal terkirim": the notification e-mails that failed (for good, or waiting for another attempt) of
+    the users in the administrator's jurisdictions, with the error; never a notification's title or body."""
+
+    template_name = "notifications/email_failures.html"
+    paginate_by = 50
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not request.user.has_perm(VIEW_USERS):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return selectors.email_failures(self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        for notification in context["object_list"]:
+            notification.kind_spec = kind_of(notification.kind)
+        return context
 
 
 # --- Outbox -------------------------------------------------------------------------------------------------

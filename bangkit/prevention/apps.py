@@ -10,7 +10,7 @@ class PreventionConfig(AppConfig):
 
     def ready(self) -> None:
         from bangkit.audit.history import register_history
-        from bangkit.core.registry import MenuEntry, shell
+        from bangkit.core.registry import DemoLoader, MenuEntry, shell
         from bangkit.prevention.models import Headcount
 
         # ChecklistUse has no history on purpose (audit.history.HISTORY_EXEMPT): an anonymous visitor's
@@ -35,3 +35,7 @@ class PreventionConfig(AppConfig):
                 "people",
             )
         )
+        from bangkit.prevention.demo import load_demo_prevention
+
+        # After the demo users (accounts, 10); beside the livelihoods follow-up (60), which it does not need.
+        shell.add_demo_loader(DemoLoader("prevention", 65, load_demo_prevention))

@@ -8,7 +8,6 @@ and one attendance mark per person per session and one certificate per participa
 from __future__ import annotations
 
 import secrets
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -41,7 +40,7 @@ from bangkit.programs.models import (
     Program,
     ProgramPartner,
 )
-from bangkit.regions.timezones import province_time_zone
+from bangkit.regions.timezones import local_today
 from bangkit.registry.models import Person
 
 MAX_EVENT_DAYS = 31
@@ -76,8 +75,8 @@ def _require_on_program(actor: Any, permission: str, program: Program) -> None:
 
 
 def venue_today(event: Event) -> date:
-    """Today at the venue: in Kupang (WITA) the day starts an hour before Jakarta's."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(province_time_zone(event.region_id)))
+    """Today at the venue."""
+    return local_today(event.region_id)
 
 
 # --- programs -------------------------------------------------------------------------------------------------

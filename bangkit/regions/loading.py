@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,17 @@ class RegionRow:
     parent_id: str | None
 
 
+# Every level's part of a code has a fixed width (53, 53.01, 53.01.08, 53.01.08.1007): a jurisdiction's records
+# are then exactly those whose code starts with its own, which `core.scoping.region_q` asks the database as one
+# index range.
+CODE_SHAPES: dict[int, re.Pattern[str]] = {
+    RegionLevel.PROVINCE: re.compile(r"\d{2}"),
+    RegionLevel.REGENCY: re.compile(r"\d{2}\.\d{2}"),
+    RegionLevel.DISTRICT: re.compile(r"\d{2}\.\d{2}\.\d{2}"),
+    RegionLevel.VILLAGE: re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}"),
+}
+
+
 def _read_level(data_dir: Path, level: int) -> Iterator[RegionRow]:
     filename, parent_column = _FILES[level]
     with gzip.open(data_dir / filename, "rt", encoding="utf-8", newline="") as handle:
@@ -81,6 +93,11 @@ def _read_level(data_dir: Path, level: int) -> Iterator[RegionRow]:
             parent = (record.get(parent_column) or "").strip() if parent_column else None
             if not code or not name or (parent_column and not parent):
                 raise RegionDataError(_("%(file)s baris %(line)d tidak lengkap.") % {"file": filename, "line": line})
+            if not CODE_SHAPES[level].fullmatch(code) or (parent and not code.startswith(f"{parent}.")):
+                raise RegionDataError(
+                    _("%(file)s baris %(line)d: kode %(code)s tidak sesuai format Kemendagri.")
+                    % {"file": filename, "line": line, "code": code}
+                )
             yield RegionRow(code, name, level, parent)
 
 

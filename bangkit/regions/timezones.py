@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from datetime import date
+
+from django.utils import timezone
+
 WIB = "Asia/Jakarta"
 WITA = "Asia/Makassar"
 WIT = "Asia/Jayapura"
@@ -19,3 +24,8 @@ def province_time_zone(region_code: str) -> str:
     if province in _WIT_PROVINCES:
         return WIT
     return WIB
+
+
+def local_today(region_code: str) -> date:
+    """Today where `region_code` lies: in Kupang (WITA) the day starts an hour before Jakarta's, in Jayapura two."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(province_time_zone(region_code)))

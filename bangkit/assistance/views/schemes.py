@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.urls import reverse
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -14,7 +16,7 @@ from bangkit.assistance import selectors, services
 from bangkit.assistance.choices import SchemeKind, TrancheState
 from bangkit.assistance.filtersets import SchemeFilterSet
 from bangkit.assistance.forms import ConfirmForm, SchemeForm, SchemeItemForm
-from bangkit.assistance.models import Scheme, Tranche
+from bangkit.assistance.models import Scheme, Tranche, follow_up_intervals
 from bangkit.assistance.views.base import AssistanceActionView, scheme_url, tranche_url
 from bangkit.core.generic import ObjectDetailView, ObjectEditView, ObjectListView
 from bangkit.core.scoping import holds_over
@@ -54,8 +56,22 @@ class SchemeDetailView(ObjectDetailView):
             may_add_tranche=holds_over(user, "assistance.add_tranche", scheme.region_id),
             may_add_item=scheme.kind == SchemeKind.IN_KIND
             and holds_over(user, "assistance.change_scheme", scheme.region_id),
+            **_follow_up(scheme),
         )
         return context
+
+
+def _follow_up(scheme: Scheme) -> dict[str, Any]:
+    """The months after the grant at which its recipients are visited, for a sentence: "3, 6 dan 12"; the last
+    (largest) decides the plural of "month"."""
+    try:
+        months = follow_up_intervals(scheme.follow_up_months or "")
+    except ValidationError:  # stored before the validator: shown as written
+        return {"follow_up_text": scheme.follow_up_months, "follow_up_last": 2}
+    return {
+        "follow_up_text": get_text_list([str(month) for month in months], _("dan")),
+        "follow_up_last": months[-1] if months else 0,
+    }
 
 
 def _percentages(ledger: selectors.SchemeLedger) -> dict[str, int]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from bangkit.accounts.models import Organisation, User
 from bangkit.accounts.roles import OVERRIDE_CONSENT
+from bangkit.audit.history import log_bulk_created
 from bangkit.cases.choices import (
     AtensiComponent,
     CaseEventKind,
@@ -32,6 +33,7 @@ from bangkit.cases.models import (
     AssessmentNeed,
     AssessmentRiskFactor,
     Case,
+    CaseEvent,
     CaseNote,
     PlanLine,
     Referral,
@@ -445,16 +447,39 @@ def task_give(*, actor: User | None, case: Case, title: str, due_on: date, assig
     permission is checked, and with no acting user (a scheduled job) the task is the assignee's own."""
     task = Task(case=case, title=title.strip(), due_on=due_on, assigned_to=assigned_to, created_by=actor or assigned_to)
     clean(task)
-    task.save()
-    with site_language():
-        record_event(
-            case=case,
-            kind=CaseEventKind.TASK,
-            actor=actor,
-            summary=_("Tugas untuk %(name)s, batas %(day)s: %(title)s")
-            % {"name": assigned_to.full_name or assigned_to.email, "day": due_on.strftime("%d-%m-%Y"), "title": title},
-        )
-    return task
+    return tasks_give(actor=actor, tasks=[task])[0]
+
+
+def tasks_give(*, actor: User | None, tasks: Sequence[Task]) -> list[Task]:
+    """Unsaved tasks the services made (a re-scoring's alerts: thousands at once), saved with multi-row inserts,
+    each with its history entry and its line on its case's timeline. Nothing is checked: the callers built them."""
+    for task in tasks:
+        task.created_by = actor or task.assigned_to
+    with transaction.atomic():
+        saved = Task.objects.bulk_create(tasks, batch_size=1_000)
+        log_bulk_created(saved, actor=actor)
+        now = timezone.now()
+        by = actor if getattr(actor, "is_authenticated", False) else None
+        with site_language():
+            events = [
+                CaseEvent(
+                    case=task.case,
+                    kind=CaseEventKind.TASK,
+                    at=now,
+                    actor=by,
+                    summary=(
+                        _("Tugas untuk %(name)s, batas %(day)s: %(title)s")
+                        % {
+                            "name": task.assigned_to.full_name or task.assigned_to.email,
+                            "day": task.due_on.strftime("%d-%m-%Y"),
+                            "title": task.title,
+                        }
+                    )[:500],
+                )
+                for task in saved
+            ]
+        CaseEvent.objects.bulk_create(events, batch_size=1_000)
+    return saved
 
 
 @transaction.atomic

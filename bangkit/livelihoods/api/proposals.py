@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -131,7 +132,7 @@ class ProposalViewSet(ServiceViewSet):
         data = dict(self.get_serializer(proposal).data)
         data["eligibility"] = [
             {"rule": str(rule.rule), "met": rule.met, "explanation": rule.explanation}
-            for rule in proposal_eligibility(proposal)
+            for rule in proposal_eligibility(proposal, user=request.user)
         ]
         return Response(data)
 
@@ -148,6 +149,24 @@ class ProposalViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"], url_path="budget-lines", permission_action="change")
     def budget_lines(self, request: Request, pk: Any = None) -> Response:
         return self._step(request, proposals.proposal_budget_line_add, BudgetLineSerializer)
+
+    # PATCH on one line; the viewset itself takes no PATCH (a draft changes through its service, not a bare save).
+    @extend_schema(request=BudgetLineSerializer, responses={200: ProposalSerializer})
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"budget-lines/(?P<line_pk>[0-9]+)",
+        permission_action="change",
+        http_method_names=["patch", "options"],
+    )
+    def budget_line(self, request: Request, pk: Any = None, line_pk: Any = None) -> Response:
+        """Corrects one line of a draft's budget (any of item, quantity, unit_cost)."""
+        proposal = self.get_object()
+        line = get_object_or_404(ProposalBudgetLine, pk=line_pk, proposal=proposal)
+        checked = BudgetLineSerializer(data=request.data, partial=True, context=self.get_serializer_context())
+        checked.is_valid(raise_exception=True)
+        proposals.proposal_budget_line_change(actor=request.user, line=line, **checked.validated_data)  # type: ignore[arg-type]
+        return Response(self.get_serializer(Proposal.objects.get(pk=proposal.pk)).data)
 
     @extend_schema(request=None, responses={200: ProposalSerializer})
     @action(detail=True, methods=["post"], permission_action="change")

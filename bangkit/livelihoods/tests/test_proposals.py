@@ -92,6 +92,7 @@ class TestProposalPages(ScopedModelTests):
     action_urls = {
         "livelihoods:proposal_budget_add": None,
         "livelihoods:proposal_unbudget": None,
+        "livelihoods:proposal_budget_change": None,
         "livelihoods:proposal_attach": None,
         "livelihoods:proposal_submit": None,
         "livelihoods:proposal_recommend": "kupang_supervisor",
@@ -384,7 +385,7 @@ def test_the_eligibility_shows_from_the_data_what_is_met_and_what_is_not(people:
     )
     proposal = draft_for(people, person=person)
 
-    rules = proposal_eligibility(proposal)
+    rules = proposal_eligibility(proposal, user=people.kupang_case_worker)
 
     assert [rule.met for rule in rules] == [True, False, True]
     assert "1 kunjungan terlambat" in rules[1].explanation

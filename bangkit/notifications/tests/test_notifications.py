@@ -145,7 +145,9 @@ def test_it_keeps_a_notification_for_another_try_when_the_mail_server_fails(
     assert services.notifications_email([notification.pk]) == 0
     notification.refresh_from_db()
     assert notification.emailed_at is None
+    assert (notification.email_state, notification.email_attempts) == ("queued", 1)
     assert "kupang.worker@test.id" not in caplog.text
+    assert "kupang.worker@test.id" not in notification.email_error
 
 
 def test_it_writes_the_email_in_the_recipients_language(people: Any, mailoutbox: list[Any]) -> None:

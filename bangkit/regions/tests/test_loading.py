@@ -70,6 +70,16 @@ def test_it_refuses_a_row_without_a_parent(db, write_data: WriteData):
         load_regions(data_dir=write_data(broken), expected=SMALL_COUNTS)
 
 
+@pytest.mark.parametrize("code", ["53.01.8", "53.01.080", "53.02.08"])
+def test_it_refuses_a_code_not_shaped_as_kemendagri_gives_it(db, write_data: WriteData, code: str) -> None:
+    """Jurisdictions are matched by code prefix: 53.01.080 would fall inside 53.01.08's."""
+    broken = {**SMALL_DATA, "districts": [(code, "53.01", "Kupang Tengah"), *SMALL_DATA["districts"][1:]]}
+
+    with pytest.raises(RegionDataError, match=rf"districts\.csv\.gz baris 2: kode {code}"):
+        load_regions(data_dir=write_data(broken), expected=SMALL_COUNTS)
+    assert not Region.objects.exists()
+
+
 def test_it_gives_tokens_to_regions_that_have_none(small_regions, write_data: WriteData):
     RegionToken.objects.filter(region_id="53.01.08.1007").delete()
 

@@ -19,6 +19,7 @@ from bangkit.regions.nik import InvalidNik, nik_matches, parse_nik
 from bangkit.registry.models import HouseholdMember, IdentityDocument, Person, Phone
 from bangkit.registry.services.bank_accounts import bank_accounts_rematch
 from bangkit.registry.services.duplicates import record_duplicate_candidates
+from bangkit.registry.signals import person_moved
 
 # The pure rules (phone numbers, estimated ages) live in validation.py, shared with the import.
 from bangkit.registry.validation import (
@@ -106,6 +107,8 @@ def person_update(*, actor: User, person: Person, estimated_age: int | None = No
     _save_person(actor=actor, person=person, action="change")
     if (before.full_name, before.other_names) != (person.full_name, person.other_names):
         bank_accounts_rematch(person=person)
+    if before.region_id != person.region_id:
+        person_moved.send(sender=Person, person=person, previous_region_id=before.region_id)
     return person
 
 
